@@ -1,0 +1,33 @@
+"""respin: restore machine-spun news text to its original wording.
+
+>>> fix_text("Tariffs fell to fifteen p.c, the White Home said, easing the provide chain.")
+'Tariffs fell to 15 percent, the White House said, easing the supply chain.'
+"""
+
+from .config import Config
+from .detect import SpinReport, explain_spin, looks_spun, spin_score
+from .edits import Edit, ExplainedText, apply_edits
+from .fixes import fix_and_explain, fix_lines, fix_text
+from .lexicon import Entry, Lexicon, LexiconError, default_lexicon, load_lexicon
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Config",
+    "Edit",
+    "Entry",
+    "ExplainedText",
+    "Lexicon",
+    "LexiconError",
+    "SpinReport",
+    "__version__",
+    "apply_edits",
+    "default_lexicon",
+    "explain_spin",
+    "fix_and_explain",
+    "fix_lines",
+    "fix_text",
+    "load_lexicon",
+    "looks_spun",
+    "spin_score",
+]

@@ -1,0 +1,364 @@
+"""Find lexicon matches in a segment, outside protected text.
+
+A :class:`Candidate` is a place where a spun form from the lexicon occurs and
+nothing forbids restoring it. Forbidding is this stage's other job: respin
+never edits
+
+- quoted speech (“…”, "…", ‘…’; an unclosed quote runs to the end of the line),
+- URLs, e-mail addresses, @handles, #hashtags and `code`,
+- a word stuck to a hyphenated compound that the rule does not cover
+  ("AI-centered" is not "AI-" + "centered"),
+- a word right after a number ("30 second spot") unless the rule is an artifact,
+- capitalised names: a capitalised word in mid-sentence, or a sentence-initial
+  one followed by another capitalised word ("Security" in "Indo-Pacific
+  Security Initiative"), unless the rule is a ``name`` rule written in that case.
+
+Two built-in artifact rules complete the lexicon, because they are patterns
+rather than word pairs: ``builtin/brace`` ("{industry}" -> "industry") and
+``builtin/numeral`` ("five,653" -> "5,653").
+
+>>> from respin.lexicon import parse_lexicon
+>>> lex = parse_lexicon(["# respin-lexicon 1", "t/1\\tp.c\\tpercent\\td\\tartifact"])
+>>> [(c.start, c.end, c.entry.id) for c in find_candidates('Up 5 p.c, “not 5 p.c”.', lex)]
+[(5, 8, 't/1')]
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+import regex
+
+from .lexicon import Entry, Lexicon
+from .tokens import NUM_KEY, Token, gap_key, is_number, tokenize
+
+__all__ = ["Candidate", "Segment", "find_candidates", "analyse", "BRACE_RULE", "NUMERAL_RULE"]
+
+BRACE_RULE = Entry("builtin/brace", "{…}", ("…",), "field-notes", frozenset({"artifact"}))
+NUMERAL_RULE = Entry("builtin/numeral", "five,653", ("5,653",), "field-notes",
+                     frozenset({"artifact"}))
+
+_NUMBER_WORDS = {
+    w: str(i) for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen".split())
+}
+_NUMBER_WORDS.update({w: str(10 * i) for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)})
+
+# Spans no rule may touch. Each pattern runs only when its trigger character
+# occurs in the segment (the e-mail pattern alone, tried at every position of
+# a clean article, cost more than all matching did).
+_PROTECTED = (
+    (("http", "www."), regex.compile(r"(?:https?://|www\.)\S+")),                  # URLs
+    (("@",), regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)@\w+")),          # e-mail, handles
+    (("#",), regex.compile(r"(?<!\w)#\w+")),                                        # hashtags
+    (("`",), regex.compile(r"`[^`\n]*`")),                                           # inline code
+)
+_QUOTE_OPEN = regex.compile(r"[“\"‘]")
+
+_SENTENCE_END = frozenset(".!?:;•|")
+_OPENERS = frozenset("“\"‘'([«")
+
+
+class Candidate(NamedTuple):
+    """A lexicon match: tokens ``[first, last)`` spanning chars ``[start, end)``."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    entry: Entry
+    originals: tuple[str, ...]  # with any <num> slot already filled in
+
+
+class Segment(NamedTuple):
+    """A tokenized segment with its protection mask and candidates."""
+
+    text: str
+    tokens: list[Token]
+    protected: list[bool]
+    candidates: list[Candidate]
+
+
+def _quote_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of quoted speech; an unclosed quote runs to the end of its line.
+
+    “ pairs with ”; a straight " opens only after a non-letter and pairs with
+    the next "; ‘ opens only after a non-letter and pairs with a ’ that is not
+    an apostrophe (not followed by a letter).
+    """
+    pos, n = 0, len(text)
+    while True:
+        m = _QUOTE_OPEN.search(text, pos)
+        if m is None:
+            return
+        i, ch = m.start(), m.group()
+        if ch != "“" and i > 0 and text[i - 1].isalnum():
+            pos = i + 1
+            continue
+        eol = text.find("\n", i)
+        eol = n if eol < 0 else eol
+        if ch == "“":
+            j = text.find("”", i + 1, eol)
+        elif ch == '"':
+            j = text.find('"', i + 1, eol)
+            k = text.find("“", i + 1, eol)
+            if k >= 0 and (j < 0 or k < j):
+                j = k - 1
+        else:
+            j = i
+            while True:
+                j = text.find("’", j + 1, eol)
+                if j < 0 or j + 1 >= n or not text[j + 1].isalpha():
+                    break
+        end = eol if j < 0 else j + 1
+        yield i, end
+        pos = max(end, i + 1)
+
+
+def protected_mask(text: str, tokens: list[Token]) -> list[bool]:
+    """True for each token inside quoted speech, a URL, an address or code."""
+    spans = list(_quote_spans(text))
+    for triggers, pattern in _PROTECTED:
+        if any(t in text for t in triggers):
+            spans.extend(m.span() for m in pattern.finditer(text))
+    spans.sort()
+    mask = [False] * len(tokens)
+    if not spans:
+        return mask
+    k = 0
+    for i, t in enumerate(tokens):
+        while k < len(spans) and spans[k][1] <= t.start:
+            k += 1
+        j = k
+        while j < len(spans) and spans[j][0] < t.end:
+            if spans[j][1] > t.start:
+                mask[i] = True
+                break
+            j += 1
+    return mask
+
+
+def _sentence_initial(text: str, tokens: list[Token], i: int) -> bool:
+    """Whether token ``i`` starts a sentence, a line, a heading or a list item."""
+    j = i - 1
+    while j >= 0 and tokens[j].text in _OPENERS:
+        j -= 1
+    if j < 0:
+        return True
+    if "\n" in text[tokens[j].end:tokens[j + 1].start]:
+        return True
+    prev = tokens[j].text
+    if prev not in _SENTENCE_END:
+        return False
+    # "U.S." and "Mr." end with a period without ending the sentence
+    before = tokens[j - 1].text if j >= 1 else ""
+    return not (prev == "." and ((len(before) == 1 and before.isalpha())
+                                 or before in _ABBREVIATIONS))
+
+
+_ABBREVIATIONS = frozenset({"Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gov", "Gen", "Lt",
+                            "Col", "Sgt", "Capt", "Prof", "Jr", "Sr", "No", "vs", "Inc", "Co",
+                            "Corp", "Ltd", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+                            "Sept", "Oct", "Nov", "Dec", "Ave", "Blvd", "Rd"})
+
+
+def _shouted_line(text: str, pos: int) -> bool:
+    """Whether the line around ``pos`` has letters and none of them lowercase."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start:end if end >= 0 else len(text)]
+    return not any(ch.islower() for ch in line) and any(ch.isalpha() for ch in line)
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _name_protected(text: str, tokens: list[Token], first: int, last: int) -> bool:
+    """Whether tokens ``[first, last)`` fall in a capitalised name.
+
+    In an ALL-CAPS line (a shouted headline) capitals say nothing about
+    names, so nothing there is protected as one.
+    """
+    if _shouted_line(text, tokens[first].start):
+        return False
+    for i in range(first, last):
+        t = tokens[i].text
+        if not t[:1].isalpha() or not _is_capitalised(t):
+            continue
+        if t.isupper() and len(t) > 1:
+            return True  # acronyms are left alone
+        if not _sentence_initial(text, tokens, i):
+            return True
+        # sentence-initial: a name when the next word is capitalised too
+        k = i + 1
+        while k < len(tokens) and not tokens[k].text[:1].isalnum():
+            if tokens[k].text not in ("-", "’", "'", "&"):
+                break
+            k += 1
+        if k < len(tokens) and tokens[k].text[:1].isupper() and tokens[k].text[:1].isalpha():
+            gap = text[tokens[k - 1].end:tokens[k].start]
+            if "\n" not in gap:
+                return True
+    return False
+
+
+def _attached(text: str, tokens: list[Token], i: int, j: int) -> bool:
+    """Whether tokens i and j touch (no whitespace between them)."""
+    return tokens[i].end == tokens[j].start
+
+
+def _in_compound(text: str, tokens: list[Token], first: int, last: int) -> bool:
+    """A match glued by a hyphen or slash to a word outside it."""
+    if first > 0 and tokens[first - 1].text in ("-", "/", "–") and _attached(text, tokens, first - 1, first) \
+            and first > 1 and _attached(text, tokens, first - 2, first - 1):
+        return True
+    if last < len(tokens) and tokens[last].text in ("-", "/", "–") and _attached(text, tokens, last - 1, last) \
+            and last + 1 < len(tokens) and _attached(text, tokens, last, last + 1):
+        return True
+    # glued to letters or digits on either side ("p.c" inside "p.com")
+    if first > 0 and _attached(text, tokens, first - 1, first) and tokens[first - 1].text[-1].isalnum():
+        return True
+    if last < len(tokens) and _attached(text, tokens, last - 1, last) and tokens[last].text[0].isalnum():
+        return True
+    return False
+
+
+def _after_number(tokens: list[Token], first: int) -> bool:
+    return first > 0 and is_number(tokens[first - 1].text)
+
+
+def _walk(text: str, tokens: list[Token], keys: list[str], i: int,
+          trie: dict) -> list[tuple[int, tuple[Entry, ...], str | None]]:
+    """Matches starting at token ``i``: (end token, entries, slot text).
+
+    ``keys`` holds each token's match text (lowercased or not, per trie).
+    Most walks stop after one or two tokens, so this is a plain loop over
+    nested dicts, without generators or regexes on the common path.
+    """
+    found = []
+    node = trie.get(keys[i])
+    slot = None
+    if node is None and keys[i][:1].isdigit() and is_number(keys[i]):
+        node = trie.get(NUM_KEY)
+        slot = tokens[i].text
+    j = i + 1
+    n = len(tokens)
+    while node is not None:
+        if None in node:
+            found.append((j, node[None], slot))
+        if j >= n or len(node) == (None in node):
+            break
+        prev_end, start = tokens[j - 1].end, tokens[j].start
+        if prev_end == start:
+            g = ""
+        elif text[prev_end:start] == " ":
+            g = " "
+        else:
+            g = gap_key(text[prev_end:start])
+            if g is None:
+                break
+        word = keys[j]
+        nxt = node.get(g + word)
+        if nxt is None and word[:1].isdigit() and is_number(word):
+            nxt = node.get(g + NUM_KEY)
+            if nxt is not None:
+                slot = tokens[j].text
+        node = nxt
+        j += 1
+    return found
+
+
+def _brace(text: str, tokens: list[Token], i: int) -> Candidate | None:
+    """``{words}`` -> ``words``: up to four words inside braces, nothing else."""
+    if tokens[i].text != "{":
+        return None
+    j = i + 1
+    while j < len(tokens) and j - i <= 5 and tokens[j].text != "}":
+        if not tokens[j].text.isalpha() and tokens[j].text not in ("-", "’", "'"):
+            return None
+        j += 1
+    if j >= len(tokens) or tokens[j].text != "}" or j == i + 1:
+        return None
+    if not (_attached(text, tokens, i, i + 1) and _attached(text, tokens, j - 1, j)):
+        return None
+    inner = text[tokens[i + 1].start:tokens[j - 1].end]
+    if "\n" in inner:
+        return None
+    return Candidate(i, j + 1, tokens[i].start, tokens[j].end, BRACE_RULE, (inner,))
+
+
+def _numeral(text: str, tokens: list[Token], i: int) -> Candidate | None:
+    """``five,653`` -> ``5,653``, ``three.1`` -> ``3.1``: a number word glued to digits.
+
+    The spinner rewrites a leading digit as a word and leaves the rest; no
+    edited text writes a number word glued to a thousands group or decimals.
+    """
+    digits = _NUMBER_WORDS.get(tokens[i].text.lower())
+    if digits is None or i + 2 >= len(tokens):
+        return None
+    comma, group = tokens[i + 1], tokens[i + 2]
+    if comma.text not in (",", ".") or not _attached(text, tokens, i, i + 1) \
+            or not _attached(text, tokens, i + 1, i + 2):
+        return None
+    g = group.text
+    if not is_number(g):
+        return None
+    if comma.text == "," and not (len(g) >= 3 and g[:3].isdigit() and (len(g) == 3 or g[3] in ",.")):
+        return None
+    return Candidate(i, i + 1, tokens[i].start, tokens[i].end, NUMERAL_RULE, (digits,))
+
+
+def _fill(original: str, slot: str | None) -> str:
+    return original.replace(NUM_KEY, slot) if slot is not None else original
+
+
+def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = None,
+                    protected: list[bool] | None = None) -> list[Candidate]:
+    """All unprotected matches, sorted by start; overlapping matches are all kept
+    (the resolver chooses among them)."""
+    if tokens is None:
+        tokens = tokenize(text)
+    if protected is None:
+        protected = protected_mask(text, tokens)
+    trie, name_trie = lexicon.trie, lexicon.name_trie
+    exact = [t.text for t in tokens]
+    lows = [w.lower() for w in exact]
+    out: list[Candidate] = []
+    for i, t in enumerate(tokens):
+        if protected[i]:
+            continue
+        low = lows[i]
+        if low in _NUMBER_WORDS or t.text == "{":
+            special = _brace(text, tokens, i) if t.text == "{" else _numeral(text, tokens, i)
+            if special is not None and not any(protected[special.first:special.last]):
+                out.append(special)
+        if exact[i] in name_trie:
+            for j, entries, slot in _walk(text, tokens, exact, i, name_trie):
+                if any(protected[i:j]) or _in_compound(text, tokens, i, j):
+                    continue
+                for e in entries:
+                    out.append(Candidate(i, j, t.start, tokens[j - 1].end, e,
+                                         tuple(_fill(o, slot) for o in e.originals)))
+        if low not in trie and not low[:1].isdigit():
+            continue
+        for j, entries, slot in _walk(text, tokens, lows, i, trie):
+            if any(protected[i:j]) or _in_compound(text, tokens, i, j) \
+                    or _name_protected(text, tokens, i, j):
+                continue
+            for e in entries:
+                if not e.artifact and _after_number(tokens, i):
+                    continue
+                out.append(Candidate(i, j, t.start, tokens[j - 1].end, e,
+                                     tuple(_fill(o, slot) for o in e.originals)))
+    out.sort(key=lambda c: (c.start, c.end))
+    return out
+
+
+def analyse(text: str, lexicon: Lexicon) -> Segment:
+    """Tokenize, protect and match one segment."""
+    tokens = tokenize(text)
+    protected = protected_mask(text, tokens)
+    return Segment(text, tokens, protected, find_candidates(text, lexicon, tokens, protected))

@@ -1,0 +1,287 @@
+"""Parse, validate and index respin lexicons.
+
+A lexicon is a UTF-8 TSV file, one rule per line::
+
+    # respin-lexicon 1
+    # id<TAB>spun<TAB>original<TAB>source<TAB>flags
+    core/0001	p.c	percent	seed:001	artifact
+    core/0002	financial	economic	seed:001	ambiguous
+
+``original`` may list several candidates separated by ``|``, preferred first.
+``flags`` is a comma-separated subset of :data:`FLAGS`. Exactly one of
+``artifact`` (the spun form is not normal edited English, e.g. "p.c") and
+``ambiguous`` (the spun form is a normal word, e.g. "financial") is required;
+``multiword`` is required exactly when the spun form contains a space.
+
+The parser is strict: any malformed row raises :class:`LexiconError` naming
+the file and line, because a silently skipped rule is a silently missed
+restoration (symspellpy's loaders skip bad rows; respin does not).
+
+>>> lex = parse_lexicon(["# respin-lexicon 1",
+...                      "t/1\\tp.c\\tpercent\\tdemo\\tartifact"], path="demo.tsv")
+>>> lex.entries[0].originals
+('percent',)
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import tokens as _tokens
+
+__all__ = [
+    "FLAGS",
+    "FORMAT_HEADER",
+    "Entry",
+    "Lexicon",
+    "LexiconError",
+    "default_lexicon",
+    "lint_lexicon",
+    "load_lexicon",
+    "parse_lexicon",
+]
+
+#: First line of every lexicon file; the number is the format version.
+FORMAT_HEADER = "# respin-lexicon 1"
+
+#: Every flag a row may carry, and what it means.
+FLAGS = {
+    "artifact": "the spun form is not normal edited English; one sighting is strong evidence",
+    "ambiguous": "the spun form is also a normal word or phrase; needs document evidence",
+    "multiword": "the spun form contains a space (checked against the spun text)",
+    "name": "applies inside capitalised names; matches the written case exactly",
+}
+
+#: The slot token ``<num>`` in a spun form matches one number ("5", "2,400") and
+#: is copied to the same slot in the original: "Could <num>" -> "May <num>".
+NUM_SLOT = "<num>"
+
+
+class LexiconError(ValueError):
+    """A lexicon file is malformed: names the file, the line and the reason."""
+
+    def __init__(self, path: str, line: int, reason: str) -> None:
+        self.path, self.line, self.reason = path, line, reason
+        super().__init__(f"{path}:{line}: {reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lexicon rule: a spun form and the original(s) it replaced."""
+
+    id: str
+    spun: str
+    originals: tuple[str, ...]
+    source: str
+    flags: frozenset[str]
+    path: str = ""
+    line: int = 0
+
+    @property
+    def artifact(self) -> bool:
+        return "artifact" in self.flags
+
+    @property
+    def name(self) -> bool:
+        return "name" in self.flags
+
+    def __repr__(self) -> str:
+        return (f"Entry({self.id!r}, {self.spun!r} -> {'|'.join(self.originals)!r}, "
+                f"{','.join(sorted(self.flags))})")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Lexicon:
+    """Validated rules plus the indexes the matcher needs.
+
+    ``index`` maps a match key (see :func:`respin.tokens.phrase_key`) to the
+    entries with that spun form; ``trie`` and ``name_trie`` hold the same keys
+    token by token (nested dicts, ``None`` maps to the entries) for the
+    matcher, case-folded and case-exact; ``spun_forms_per_original`` maps each
+    lowercase original to the number of distinct spun forms that restore to it.
+    """
+
+    entries: tuple[Entry, ...]
+    index: dict[tuple[str, ...], tuple[Entry, ...]] = field(repr=False)
+    trie: dict = field(repr=False)
+    name_trie: dict = field(repr=False)
+    first_keys: frozenset[str] = field(repr=False)
+    spun_forms_per_original: dict[str, int] = field(repr=False)
+    ids: dict[str, Entry] = field(repr=False)
+    max_tokens: int = 1
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def by_id(self, rule_id: str) -> Entry:
+        """The row with this id (``KeyError`` if there is none)."""
+        return self.ids[rule_id]
+
+    def is_original(self, word: str) -> bool:
+        """True when ``word`` (lowercase) is some rule's original: a word the spinner rewrites."""
+        return word in self.spun_forms_per_original
+
+    def __or__(self, other: Lexicon) -> Lexicon:
+        return build_lexicon(self.entries + other.entries)
+
+
+def _parse_row(cells: list[str], path: str, lineno: int) -> Entry:
+    if len(cells) != 5:
+        raise LexiconError(path, lineno, f"expected 5 tab-separated fields, found {len(cells)}")
+    rule_id, spun, original, source, flag_text = (c.strip() for c in cells)
+    if not rule_id or any(ch.isspace() for ch in rule_id):
+        raise LexiconError(path, lineno, f"bad rule id {rule_id!r}")
+    if not spun:
+        raise LexiconError(path, lineno, "empty spun form")
+    if spun != " ".join(spun.split()):
+        raise LexiconError(path, lineno, f"spun form {spun!r} has stray whitespace")
+    originals = tuple(o.strip() for o in original.split("|"))
+    if not original or any(not o for o in originals):
+        raise LexiconError(path, lineno, "empty original")
+    if len(set(o.lower() for o in originals)) != len(originals):
+        raise LexiconError(path, lineno, "an original is listed twice")
+    if not source:
+        raise LexiconError(path, lineno, "empty source (provenance is required)")
+    flags = frozenset(f.strip() for f in flag_text.split(",") if f.strip())
+    unknown = flags - FLAGS.keys()
+    if unknown:
+        raise LexiconError(path, lineno, f"unknown flag(s) {', '.join(sorted(unknown))}")
+    if ("artifact" in flags) == ("ambiguous" in flags):
+        raise LexiconError(path, lineno, "exactly one of 'artifact' or 'ambiguous' is required")
+    if not _tokens.word_tokens(spun):
+        raise LexiconError(path, lineno, f"spun form {spun!r} has no word")
+    words = len(spun.split())
+    if ("multiword" in flags) != (words > 1):
+        raise LexiconError(path, lineno,
+                           f"'multiword' flag must be set exactly when the spun form has "
+                           f"more than one word ({spun!r} has {words})")
+    for o in originals:
+        if o.lower() == spun.lower():
+            raise LexiconError(path, lineno, f"original {o!r} equals the spun form")
+        if (NUM_SLOT in o) != (NUM_SLOT in spun) or o.count(NUM_SLOT) > 1:
+            raise LexiconError(path, lineno, f"slot {NUM_SLOT} must appear once in both forms")
+    return Entry(rule_id, spun, originals, source, flags, path, lineno)
+
+
+def parse_lexicon(lines: Iterable[str], path: str = "<string>") -> Lexicon:
+    """Parse lexicon lines (the header first) into a validated :class:`Lexicon`."""
+    entries = list(_parse_lines(lines, path))
+    return build_lexicon(entries)
+
+
+def _parse_lines(lines: Iterable[str], path: str) -> Iterator[Entry]:
+    seen_header = False
+    for lineno, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r\n")
+        if lineno == 1:
+            line = line.lstrip("\ufeff")
+            if line.strip() != FORMAT_HEADER:
+                raise LexiconError(path, 1, f"first line must be {FORMAT_HEADER!r}")
+            seen_header = True
+            continue
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        yield _parse_row(line.split("\t"), path, lineno)
+    if not seen_header:
+        raise LexiconError(path, 1, f"empty file; first line must be {FORMAT_HEADER!r}")
+
+
+def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
+    """Index entries; reject duplicate ids and duplicate spun forms.
+
+    Later files may not silently override earlier ones: a user lexicon that
+    wants a different original for a shipped spun form must say so by
+    removing it from a copy of the shipped file.
+    """
+    entries = tuple(entries)
+    ids: dict[str, Entry] = {}
+    index: dict[tuple[str, ...], list[Entry]] = {}
+    per_original: dict[str, set[str]] = {}
+    max_tokens = 1
+    for e in entries:
+        if e.id in ids:
+            first = ids[e.id]
+            raise LexiconError(e.path, e.line,
+                               f"duplicate rule id {e.id!r} (first at {first.path}:{first.line})")
+        ids[e.id] = e
+        key = _tokens.phrase_key(e.spun, keep_case=e.name)
+        for other in index.get(key, ()):
+            if other.name == e.name:
+                raise LexiconError(e.path, e.line,
+                                   f"spun form {e.spun!r} already defined by {other.id} "
+                                   f"({other.path}:{other.line}); merge the originals with '|'")
+        index.setdefault(key, []).append(e)
+        max_tokens = max(max_tokens, len(key))
+        for o in e.originals:
+            per_original.setdefault(o.lower(), set()).add(e.spun.lower())
+    trie: dict = {}
+    name_trie: dict = {}
+    for key, found in index.items():
+        names = tuple(e for e in found if e.name)
+        others = tuple(e for e in found if not e.name)
+        for root, group in ((name_trie, names), (trie, others)):
+            if group:
+                node = root
+                for k in key:
+                    node = node.setdefault(k, {})
+                node[None] = node.get(None, ()) + group
+    return Lexicon(
+        entries=entries,
+        index={k: tuple(v) for k, v in index.items()},
+        trie=trie,
+        name_trie=name_trie,
+        first_keys=frozenset(trie),
+        spun_forms_per_original={o: len(s) for o, s in per_original.items()},
+        ids=ids,
+        max_tokens=max_tokens,
+    )
+
+
+def load_lexicon(path: str | Path) -> Lexicon:
+    """Load one lexicon file. Raises ``FileNotFoundError`` or :class:`LexiconError`."""
+    p = Path(path)
+    with p.open(encoding="utf-8-sig", newline="") as fh:
+        return parse_lexicon(fh, path=str(p))
+
+
+@functools.lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The shipped lexicon (``respin/data/lexicon.tsv``), parsed once and cached."""
+    from .resources import data_path
+
+    with data_path("lexicon.tsv").open(encoding="utf-8-sig", newline="") as fh:
+        return parse_lexicon(fh, path="respin/data/lexicon.tsv")
+
+
+def lint_lexicon(lexicon: Lexicon, sources: Iterable[str] | None = None) -> list[str]:
+    """Problems that make a lexicon unsafe to ship; an empty list means none.
+
+    Checks what the parser cannot see row by row: an original that is another
+    rule's spun form (a second pass would rewrite it again, so the lexicon must
+    be acyclic), and sources missing from ``lexicons/SOURCES.md``.
+
+    >>> lex = parse_lexicon(["# respin-lexicon 1", "t/1\\tsecond\\tmoment\\td\\tambiguous",
+    ...                      "t/2\\tmoment\\tinstant\\td\\tambiguous"])
+    >>> lint_lexicon(lex)
+    ["t/1: original 'moment' is the spun form of t/2"]
+    """
+    problems = []
+    for e in lexicon.entries:
+        for o in e.originals:
+            for other in lexicon.index.get(_tokens.phrase_key(o, keep_case=False), ()):
+                problems.append(f"{e.id}: original {o!r} is the spun form of {other.id}")
+            if e.name:
+                for other in lexicon.index.get(_tokens.phrase_key(o, keep_case=True), ()):
+                    if other.name:
+                        problems.append(f"{e.id}: original {o!r} is the spun form of {other.id}")
+    if sources is not None:
+        known = set(sources)
+        for e in lexicon.entries:
+            if e.source not in known:
+                problems.append(f"{e.id}: source {e.source!r} is not defined in SOURCES.md")
+    return problems

@@ -1,0 +1,234 @@
+"""Choose which candidates to restore: a noisy-channel decode, cluster by cluster.
+
+For every candidate there are several readings: the spun words were written
+by the author (keep), or they replaced one of the rule's originals. A reading
+is scored as
+
+    log P_LM(words of the reading | neighbours)        (respin.scoring)
+  + log channel                                        (respin.detect)
+
+where the channel term is ``log(rate(o) * q(o -> w))`` for restoring original
+``o`` (the spinner rewrote ``o`` and picked this spun form) and
+``log((1 - rate) * a(w))`` for keeping ``w`` (the spinner left it, and it is
+natural text; ``a`` is small for artifacts).
+
+Candidates whose language-model contexts touch (adjacent or overlapping) form
+a cluster and are decided jointly, so "financial competitors" can become
+"economic competition" together. Each restoration's **score** is its margin:
+the best total with it minus the best total of the cluster without it. Only
+margins at or above the threshold are applied; a restoration that falls short
+is forbidden and the cluster decided again.
+
+>>> from respin.candidates import analyse
+>>> from respin.detect import estimate
+>>> from respin.lexicon import parse_lexicon
+>>> from respin.scoring import context_model
+>>> lex = parse_lexicon(["# respin-lexicon 1", "t/1\\tprovide chain\\tsupply chain\\td\\tartifact,multiword"])
+>>> seg = analyse("The provide chain held.", lex)
+>>> ev = estimate(seg, lex, context_model())
+>>> [(d.original, d.score > 1.5) for d in resolve(seg, lex, context_model(), ev, 1.5)]
+[('supply chain', True)]
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from .candidates import Candidate, Segment
+from .detect import ARTIFACT_NATURAL, DocumentEvidence, choice_prob
+from .lexicon import Lexicon
+from .scoring import ContextModel, lm_words
+
+__all__ = ["Decision", "resolve"]
+
+#: Largest number of joint readings tried for one cluster; bigger clusters are
+#: split where two candidates merely touch. Seed 001's largest cluster has 5
+#: candidates and 72 readings; 4096 bounds the worst case at a few ms.
+MAX_READINGS = 4096
+
+_LOG_ARTIFACT = math.log(ARTIFACT_NATURAL)
+
+#: Rates are kept inside (0, 1) so that logs stay finite.
+_RATE_EPS = 1e-6
+
+
+class Decision(NamedTuple):
+    """A restoration the resolver accepted: candidate, chosen original, margin."""
+
+    candidate: Candidate
+    original: str
+    score: float
+
+
+def _lm_word(text: str) -> str | None:
+    return text.lower() if text[:1].isalpha() else None
+
+
+def _clusters(cands: Sequence[Candidate]) -> list[list[Candidate]]:
+    """Runs of candidates that overlap or touch (so share language-model context)."""
+    out: list[list[Candidate]] = []
+    end = -1
+    for c in cands:
+        if out and c.first <= end:
+            out[-1].append(c)
+            end = max(end, c.last)
+        else:
+            out.append([c])
+            end = c.last
+    return out
+
+
+def _readings(group: list[Candidate]) -> int:
+    return math.prod(len(c.originals) + 1 for c in group)
+
+
+def _split(cluster: list[Candidate]) -> list[list[Candidate]]:
+    """Cut a cluster whose joint readings exceed MAX_READINGS into smaller runs.
+
+    Cuts are greedy (news text never gets near the limit); if a cut falls
+    inside a chain of overlapping matches, :func:`resolve` drops any decision
+    that overlaps an earlier one.
+    """
+    if _readings(cluster) <= MAX_READINGS:
+        return [cluster]
+    parts: list[list[Candidate]] = [[]]
+    for c in cluster:
+        if parts[-1] and _readings(parts[-1] + [c]) > MAX_READINGS:
+            parts.append([])
+        parts[-1].append(c)
+    return parts
+
+
+def _components(cluster: list[Candidate]) -> list[list[int]]:
+    """Groups of mutually overlapping candidates (by index in the cluster)."""
+    groups: list[list[int]] = []
+    end = -1
+    for k, c in enumerate(cluster):
+        if groups and c.first < end:
+            groups[-1].append(k)
+            end = max(end, c.last)
+        else:
+            groups.append([k])
+            end = c.last
+    return groups
+
+
+class _Cluster:
+    def __init__(self, cluster: list[Candidate], segment: Segment, lexicon: Lexicon,
+                 model: ContextModel, evidence: DocumentEvidence) -> None:
+        self.cands = cluster
+        self.segment = segment
+        self.model = model
+        tokens = segment.tokens
+        text = segment.text
+        lo = min(c.first for c in cluster)
+        hi = max(c.last for c in cluster)
+        self.lo, self.hi = lo, hi
+        self.prev = None
+        if lo > 0 and "\n" not in text[tokens[lo - 1].end:tokens[lo].start]:
+            self.prev = _lm_word(tokens[lo - 1].text)
+        self.right: list[str | None] = []
+        if hi < len(tokens):
+            gap = text[tokens[hi - 1].end:tokens[hi].start]
+            self.right = [None] if "\n" in gap else []
+            self.right.append(_lm_word(tokens[hi].text))
+        spun = evidence.probability
+        rate = min(max(evidence.rate, _RATE_EPS), 1 - _RATE_EPS)
+        self.keep_base = math.log(1 - spun * rate)
+        self.edit_terms: list[list[float]] = []
+        self.repl_words: list[list[list[str | None]]] = []
+        for c in cluster:
+            terms, words = [], []
+            for rank, o in enumerate(c.originals):
+                r = spun * min(max(evidence.rate_of(o, c), _RATE_EPS), 1 - _RATE_EPS)
+                q = choice_prob(lexicon, o, rank)
+                terms.append(math.log(r * q))
+                words.append(lm_words(o))
+            self.edit_terms.append(terms)
+            self.repl_words.append(words)
+        self.groups = _components(cluster)
+        self.artifacts = [k for k, c in enumerate(cluster) if c.entry.artifact]
+        self.token_words = [_lm_word(tokens[i].text) for i in range(lo, hi)]
+        self.line_breaks = [i > lo and "\n" in text[tokens[i - 1].end:tokens[i].start] for i in range(lo, hi)]
+
+    def score(self, reading: tuple[int, ...]) -> float | None:
+        """Total log score of a reading (-1 = keep, k = original k), None if invalid."""
+        cands = self.cands
+        edited = sorted((cands[k].first, cands[k].last, k) for k, r in enumerate(reading) if r >= 0)
+        for (a1, b1, _), (a2, _, _) in zip(edited, edited[1:]):
+            if a2 < b1:
+                return None
+        total = 0.0
+        for g in self.groups:
+            if all(reading[k] < 0 for k in g):
+                total += self.keep_base
+        # an artifact costs its unnaturalness unless every one of its tokens
+        # was rewritten: "through Getty Pictures" with only "Getty Pictures"
+        # restored still leaves the spinner's "through" behind
+        for k in self.artifacts:
+            a, b = cands[k].first, cands[k].last
+            covered = sum(min(b, l) - max(a, f) for f, l, _ in edited if f < b and a < l)
+            if covered < b - a:
+                total += _LOG_ARTIFACT
+        seq: list[str | None] = []
+        pos = self.lo
+        for first, last, k in edited:
+            for i in range(pos, first):
+                if self.line_breaks[i - self.lo]:
+                    seq.append(None)
+                seq.append(self.token_words[i - self.lo])
+            seq.extend(self.repl_words[k][reading[k]])
+            total += self.edit_terms[k][reading[k]]
+            pos = last
+        for i in range(pos, self.hi):
+            if self.line_breaks[i - self.lo]:
+                seq.append(None)
+            seq.append(self.token_words[i - self.lo])
+        seq.extend(self.right)
+        return total + self.model.logp_sequence(self.prev, seq)
+
+
+def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
+    """Best reading of a cluster, keeping only restorations that clear ``threshold``.
+
+    The margin of a restoration is measured against the best reading that
+    leaves its whole overlap group untouched: "is restoring here better than
+    not touching this text?", whichever of the group's rules wins. A group
+    below the threshold is forbidden and the cluster decided again.
+    """
+    group_of = {k: g for g in cl.groups for k in g}
+    forbidden: set[int] = set()
+    scored = []
+    for reading in itertools.product(*[range(-1, len(c.originals)) for c in cl.cands]):
+        s = cl.score(reading)
+        if s is not None:
+            scored.append((s, reading))
+    while True:
+        allowed = [(s, r) for s, r in scored if all(r[k] < 0 for k in forbidden)]
+        best_s, best_r = max(allowed, key=lambda x: x[0])
+        margins = {}
+        for k, choice in enumerate(best_r):
+            if choice >= 0:
+                group = group_of[k]
+                untouched = max((s for s, r in allowed if all(r[j] < 0 for j in group)),
+                                default=-math.inf)
+                margins[k] = best_s - untouched
+        weak = [k for k, m in margins.items() if m < threshold]
+        if not weak:
+            return [Decision(cl.cands[k], cl.cands[k].originals[best_r[k]], margins[k])
+                    for k in sorted(margins, key=lambda k: cl.cands[k].start)]
+        forbidden.update(group_of[min(weak, key=lambda k: margins[k])])
+
+
+def resolve(segment: Segment, lexicon: Lexicon, model: ContextModel,
+            evidence: DocumentEvidence, threshold: float) -> list[Decision]:
+    """Accepted restorations for one segment, sorted and non-overlapping."""
+    out: list[Decision] = []
+    for cluster in _clusters(segment.candidates):
+        for part in _split(cluster):
+            for d in _decide(_Cluster(part, segment, lexicon, model, evidence), threshold):
+                if not out or d.candidate.start >= out[-1].candidate.end:
+                    out.append(d)
+    return out

@@ -1,0 +1,89 @@
+"""Offsets-preserving tokenizer.
+
+respin never rebuilds text from tokens: every token keeps its character
+offsets, and the output is the input with edited spans replaced. Tokens are
+words (letters, with digits and combining marks), numbers ("5,653", "3.2") and
+single punctuation characters; whitespace is the gap between tokens.
+
+>>> [t.text for t in tokenize("Korea’s 25 p.c {industry}")]
+['Korea', '’', 's', '25', 'p', '.', 'c', '{', 'industry', '}']
+>>> phrase_key("provide chain")
+('provide', ' chain')
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import regex
+
+__all__ = ["Token", "tokenize", "word_tokens", "phrase_key", "gap_key", "is_number", "NUM_KEY"]
+
+# Stdlib ``re`` runs this pattern about twice as fast as ``regex`` (measured:
+# 8.9 ms against 15.3 ms on the 80 KB clean corpus, with tuple.__new__).
+# [^\W\d_] is a Unicode letter; combining marks continue a word.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_TOKEN = re.compile(rf"[^\W\d_](?:[^\W_]|[{_MARKS}])*|\d+(?:[.,]\d+)*|\S")
+_new = tuple.__new__
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_HSPACE = regex.compile(r"[ \t\u00a0\u2009\u202f]+")
+
+#: Match key of the ``<num>`` slot.
+NUM_KEY = "<num>"
+_SLOT = "\ue000"  # private-use stand-in for the slot while tokenizing
+
+
+class Token(NamedTuple):
+    start: int
+    end: int
+    text: str
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalpha()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into tokens with offsets; whitespace is dropped."""
+    return [_new(Token, (m.start(), m.end(), m.group())) for m in _TOKEN.finditer(text)]
+
+
+def word_tokens(text: str) -> list[str]:
+    """The word tokens of ``text`` (the ``<num>`` slot counts as a word)."""
+    return [t for t in _TOKEN.findall(text.replace(NUM_KEY, " 0 ")) if t[0].isalnum()]
+
+
+def is_number(text: str) -> bool:
+    return _NUMBER.fullmatch(text) is not None
+
+
+def gap_key(gap: str) -> str | None:
+    """Key prefix for the gap before a non-initial phrase token.
+
+    ``""`` for no gap, ``" "`` for horizontal whitespace, ``None`` when the gap
+    cannot be inside a phrase (a line break, or anything that is not space).
+    """
+    if not gap:
+        return ""
+    if _HSPACE.fullmatch(gap):
+        return " "
+    return None
+
+
+def phrase_key(phrase: str, keep_case: bool = False) -> tuple[str, ...]:
+    """The match key of a lexicon phrase: one string per token, gaps folded in.
+
+    Two texts match the same rule when their keys are equal, so "p.c" never
+    matches "p. c", and "provide  chain" (two spaces) matches "provide chain".
+    """
+    s = phrase.replace(NUM_KEY, _SLOT)
+    key: list[str] = []
+    prev_end: int | None = None
+    for t in tokenize(s):
+        g = "" if prev_end is None else gap_key(s[prev_end:t.start])
+        if g is None:
+            raise ValueError(f"phrase {phrase!r} has a gap that cannot be matched")
+        text = NUM_KEY if t.text == _SLOT else (t.text if keep_case else t.text.lower())
+        key.append(g + text)
+        prev_end = t.end
+    return tuple(key)
