@@ -23,7 +23,7 @@ from respin.bench.corpora import (CorpusError, align_parallel, load_corpus, pars
                                   read_jsonl, tokens)
 from respin.bench.metrics import (attribute_edits, auroc, clean_changes, f_beta, score_document)
 from respin.bench.runner import measure_floor
-from respin.bench.simulate import load_table, parse_table, simulate_documents, spin_text
+from respin.bench.simulate import SHIPPED_TABLE, load_table, parse_table, simulate_documents, spin_text
 from respin.bench.suites import check_floor, load_manifest, load_suite, read_floor
 from respin.lexicon import parse_lexicon
 
@@ -154,7 +154,7 @@ def test_clean_changes_agree_with_referee() -> None:
 @needs_shared
 def test_scorer_agrees_with_referee_on_synthetic_text() -> None:
     referee = _referee()
-    table = load_table(ROOT / "benchmarks" / "spinner" / "table.tsv")
+    table = load_table(SHIPPED_TABLE)
     text = (SHARED / "seeds" / "000.txt").read_text(encoding="utf-8")
     ann = spin_text(text, table, rate=0.7, seed=3)
     g = parse_annotation(ann)
@@ -274,7 +274,7 @@ def test_bad_files(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- simulator
 
-TABLE = load_table(ROOT / "benchmarks" / "spinner" / "table.tsv")
+TABLE = load_table(SHIPPED_TABLE)
 SAMPLE = ('Officials said on Monday the government would cut the budget by 3 percent this year.\n'
           '"The government said nothing," Health Minister Ana Said told reporters.\n'
           'However, economic growth was strong, and the company said health costs rose.\n')

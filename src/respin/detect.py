@@ -145,11 +145,6 @@ def _key(c: Candidate) -> tuple:
 EVIDENCE_WORD_CREDIT = 6.66
 
 
-def _phrase_logp(model: ContextModel, phrase: str, credit: float) -> float:
-    words = lm_words(phrase)
-    return model.logp_sequence(None, words) + credit * sum(w is not None for w in words)
-
-
 def choice_prob(lexicon: Lexicon, original: str, rank: int) -> float:
     """P(the spinner wrote this spun form | it rewrote ``original``), times a rank prior.
 
@@ -165,17 +160,26 @@ def choice_prob(lexicon: Lexicon, original: str, rank: int) -> float:
     return k ** -0.5 * ORIGINAL_RANK_DECAY ** rank
 
 
-def _terms(c: Candidate, lexicon: Lexicon, model: ContextModel, text: str,
-           credit: float) -> tuple[float, list[tuple[str, float]]]:
-    """(P(w) * a(w), [(original, q_i * P(o_i))]) for one match, unigram level,
-    each phrase credited ``credit`` nats per word."""
-    spun = text[c.start:c.end]
-    keep = math.exp(_phrase_logp(model, spun, credit)) * (ARTIFACT_NATURAL if c.entry.artifact else 1.0)
-    outs = []
+def _phrase_terms(model: ContextModel, phrase: str) -> tuple[float, int]:
+    """(log P of the phrase on its own, number of words in it)."""
+    words = lm_words(phrase)
+    return model.logp_sequence(None, words), sum(w is not None for w in words)
+
+
+def _terms(c: Candidate, lexicon: Lexicon, model: ContextModel, text: str
+           ) -> tuple[tuple[float, list[tuple[str, float]]], tuple[float, list[tuple[str, float]]]]:
+    """For one match, ``(P(w) * a(w), [(original, q_i * P(o_i))])`` at unigram
+    level: once as it is, once with :data:`EVIDENCE_WORD_CREDIT` per word."""
+    logp, n = _phrase_terms(model, text[c.start:c.end])
+    art = ARTIFACT_NATURAL if c.entry.artifact else 1.0
+    raw, credited = [], []
     for rank, o in enumerate(c.originals):
         q = choice_prob(lexicon, o, rank)
-        outs.append((o.lower(), q * math.exp(_phrase_logp(model, o, credit))))
-    return keep, outs
+        lo, no = _phrase_terms(model, o)
+        raw.append((o.lower(), q * math.exp(lo)))
+        credited.append((o.lower(), q * math.exp(lo + EVIDENCE_WORD_CREDIT * no)))
+    return ((math.exp(logp) * art, raw),
+            (math.exp(logp + EVIDENCE_WORD_CREDIT * n) * art, credited))
 
 
 def _best_rate(pairs: Sequence[tuple[float, float]], untouched: float) -> float:
@@ -190,7 +194,7 @@ def _best_rate(pairs: Sequence[tuple[float, float]], untouched: float) -> float:
     lo, hi = 0.0, 0.999
     if slope(hi) >= 0.0:
         return hi
-    for _ in range(50):
+    for _ in range(30):  # 30 halvings: rate to within 1e-9
         mid = (lo + hi) / 2
         if slope(mid) > 0.0:
             lo = mid
@@ -226,13 +230,13 @@ def estimate(segment: Segment, lexicon: Lexicon, model: ContextModel,
         if low in lexicon.spun_forms_per_original and (t.text == low or _plain_capital(text, tokens, i)):
             untouched[low] += 1
     n_untouched = sum(untouched.values())
-    credited = [_terms(c, lexicon, model, text, EVIDENCE_WORD_CREDIT) for c in segment.candidates]
-    evidence_pairs = [(a, sum(b for _, b in outs)) for a, outs in credited]
+    both = [_terms(c, lexicon, model, text) for c in segment.candidates]
+    evidence_pairs = [(a, sum(b for _, b in outs)) for _, (a, outs) in both]
     # Document-level evidence uses every untouched original ...
     rho_all = _best_rate(evidence_pairs, n_untouched + RATE_PRIOR_UNTOUCHED)
     log_ratio = (_loglik(evidence_pairs, n_untouched, rho_all)
                  - _loglik(evidence_pairs, n_untouched, 0.0))
-    terms = [_terms(c, lexicon, model, text, 0.0) for c in segment.candidates]
+    terms = [raw for raw, _ in both]
     pairs = [(a, sum(b for _, b in outs)) for a, outs in terms]
     # ... but the rate at which this spinner rewrites the words it knows is
     # estimated from the matches alone: originals it never touches here

@@ -112,15 +112,17 @@ class ContextModel:
         return total
 
 
-def lm_words(text: str) -> list[str | None]:
+@functools.lru_cache(maxsize=65536)
+def lm_words(text: str) -> tuple[str | None, ...]:
     """The model's view of a text: lowercase words, ``None`` for anything else.
 
     Used for the text itself and for every replacement, so both get the same
     word boundaries ("K-12" is "k", -, 12; "know-how" is "know", -, "how").
+    Cached: the same spun forms and originals recur all through a corpus.
     """
     from .tokens import tokenize
 
-    return [t.text.lower() if t.text[:1].isalpha() else None for t in tokenize(text)]
+    return tuple(t.text.lower() if t.text[:1].isalpha() else None for t in tokenize(text))
 
 
 @functools.lru_cache(maxsize=1)

@@ -25,7 +25,7 @@ import respin
 
 from .corpora import CorpusError, Document, load_corpus, parse_annotation
 from .runner import DEFAULT_THRESHOLDS, evaluate, measure_floor, progress_units
-from .simulate import DEFAULT_RATE, DEFAULT_SEED, load_table, spin_corpus
+from .simulate import DEFAULT_RATE, DEFAULT_SEED, SHIPPED_TABLE, load_table, spin_corpus
 from .suites import (Manifest, Suite, check_floor, find_manifest, load_manifest, load_suite,
                      read_floor, write_floor)
 
@@ -85,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="comma-separated baselines: identity, naive, symspell, or none")
     ap.add_argument("--no-memory", action="store_true", help="skip the tracemalloc memory pass")
     ap.add_argument("--table", metavar="PATH",
-                    help="spinner table (default benchmarks/spinner/table.tsv)")
+                    help="spinner table (default: the one shipped in respin/bench/spinner_table.tsv)")
     ap.add_argument("--simulate", metavar="OUT_DIR",
                     help="spin the clean CORPUS texts into OUT_DIR as NN.ann.txt files, then exit")
     ap.add_argument("--rate", type=float, default=DEFAULT_RATE,
@@ -136,9 +136,7 @@ def _manifest(args: argparse.Namespace, required: bool) -> Manifest | None:
 def _table_path(args: argparse.Namespace, manifest: Manifest | None) -> Path:
     if args.table:
         return Path(args.table)
-    if manifest is not None:
-        return manifest.root / "benchmarks" / "spinner" / "table.tsv"
-    return Path(__file__).resolve().parents[3] / "benchmarks" / "spinner" / "table.tsv"
+    return SHIPPED_TABLE
 
 
 def _floats(text: str, flag: str) -> list[float]:

@@ -3,7 +3,7 @@
 Real annotated spun news is slow to make, so users and CI can generate
 evaluation corpora of any size by spinning clean text the way article
 spinners do: sense-blind, word-for-word dictionary substitution from a fixed
-table (``benchmarks/spinner/table.tsv``). The table is written independently of
+table (``respin/bench/spinner_table.tsv``, shipped with the package). The table is written independently of
 respin's lexicon (see its provenance header); :func:`table_overlap` measures how
 much they share anyway, because a synthetic score is only as informative as
 the table is independent.
@@ -30,6 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .corpora import CorpusError, Document, parse_annotation, token_key
+
+#: The substitution table shipped with respin (written independently of the
+#: restoration lexicon; see its header).
+SHIPPED_TABLE = Path(__file__).resolve().parent / "spinner_table.tsv"
 
 __all__ = [
     "TABLE_HEADER",

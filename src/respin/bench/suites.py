@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .corpora import CorpusError, Document, load_corpus
+from .simulate import SHIPPED_TABLE
 
 __all__ = [
     "FLOOR_FORMAT",
@@ -140,7 +141,7 @@ def load_suite(manifest: Manifest, name: str, table_override: str | None = None)
                      synthetic=True)
     corpus = load_corpus(sources)
     clean = [d for d in corpus.documents if not d.is_spun]
-    table = load_table(table_override or manifest.root / sim.get("table", "benchmarks/spinner/table.tsv"))
+    table = load_table(table_override or (manifest.root / sim["table"] if "table" in sim else SHIPPED_TABLE))
     docs = simulate_documents(clean, table, float(sim.get("rate", DEFAULT_RATE)),
                               int(sim.get("seed", DEFAULT_SEED)), sim.get("documents"), prefix=name)
     note = (f"{name}: {len(docs)} documents spun from {len(clean)} clean sources, "
