@@ -66,18 +66,24 @@ def _lm_word(text: str) -> str | None:
     return text.lower() if text[:1].isalpha() else None
 
 
-def _clusters(cands: Sequence[Candidate]) -> list[list[Candidate]]:
-    """Runs of candidates that overlap or touch (so share language-model context)."""
-    out: list[list[Candidate]] = []
+def _runs(cands: Sequence[Candidate], touching: bool) -> list[list[int]]:
+    """Indexes of candidates grouped into runs that overlap (or, with
+    ``touching``, also just touch, so share language-model context)."""
+    runs: list[list[int]] = []
     end = -1
-    for c in cands:
-        if out and c.first <= end:
-            out[-1].append(c)
+    for k, c in enumerate(cands):
+        if runs and (c.first <= end if touching else c.first < end):
+            runs[-1].append(k)
             end = max(end, c.last)
         else:
-            out.append([c])
+            runs.append([k])
             end = c.last
-    return out
+    return runs
+
+
+def _clusters(cands: Sequence[Candidate]) -> list[list[Candidate]]:
+    """Runs of candidates that overlap or touch (so share language-model context)."""
+    return [[cands[k] for k in run] for run in _runs(cands, touching=True)]
 
 
 def _readings(group: list[Candidate]) -> int:
@@ -103,16 +109,7 @@ def _split(cluster: list[Candidate]) -> list[list[Candidate]]:
 
 def _components(cluster: list[Candidate]) -> list[list[int]]:
     """Groups of mutually overlapping candidates (by index in the cluster)."""
-    groups: list[list[int]] = []
-    end = -1
-    for k, c in enumerate(cluster):
-        if groups and c.first < end:
-            groups[-1].append(k)
-            end = max(end, c.last)
-        else:
-            groups.append([k])
-            end = c.last
-    return groups
+    return _runs(cluster, touching=False)
 
 
 class _Cluster:

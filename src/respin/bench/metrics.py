@@ -110,18 +110,16 @@ class Region:
     want: str
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentScore:
-    """The referee's counts for one spun document, plus the regions behind them."""
+class _Rates:
+    """Precision, recall, F0.5 and WER from counts (shared by a document and a tally)."""
 
+    __slots__ = ()
     tp: int
     fp: int
     fn: int
-    words: int
     gold_words: int
     errors_in: int
     errors_out: int
-    regions: tuple[Region, ...]
 
     @property
     def precision(self) -> float:
@@ -146,6 +144,21 @@ class DocumentScore:
     @property
     def err_reduction(self) -> float:
         return (self.wer_in - self.wer_out) / self.wer_in if self.wer_in else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentScore(_Rates):
+    """The referee's counts for one spun document, plus the regions behind them."""
+
+    tp: int
+    fp: int
+    fn: int
+    words: int
+    gold_words: int
+    errors_in: int
+    errors_out: int
+    regions: tuple[Region, ...]
+
 
     def asdict(self) -> dict[str, Any]:
         """The referee's result keys (``tp`` ... ``words``), without the wrong list."""
@@ -273,7 +286,7 @@ def score_clean(text: str, output: str) -> CleanScore:
 # --------------------------------------------------------------------------- aggregation
 
 @dataclass(slots=True)
-class Tally:
+class Tally(_Rates):
     """Micro-averaged sums over documents: spun counts and clean counts kept apart."""
 
     documents: int = 0
@@ -303,29 +316,6 @@ class Tally:
         self.errors_in += score.errors_in
         self.errors_out += score.errors_out
 
-    @property
-    def precision(self) -> float:
-        return precision(self.tp, self.fp)
-
-    @property
-    def recall(self) -> float:
-        return recall(self.tp, self.fn)
-
-    @property
-    def f05(self) -> float:
-        return f_beta(self.precision, self.recall)
-
-    @property
-    def wer_in(self) -> float:
-        return self.errors_in / max(1, self.gold_words)
-
-    @property
-    def wer_out(self) -> float:
-        return self.errors_out / max(1, self.gold_words)
-
-    @property
-    def err_reduction(self) -> float:
-        return (self.wer_in - self.wer_out) / self.wer_in if self.wer_in else 0.0
 
     @property
     def clean_per_1k(self) -> float:

@@ -93,16 +93,22 @@ def find_manifest(explicit: str | None = None) -> Path | None:
     return repo if repo.exists() else None
 
 
-def load_manifest(path: Path) -> Manifest:
-    """Read and check a suites manifest; errors name the file."""
+def _read_json(path: Path, fmt: str, missing: str) -> dict[str, Any]:
+    """A JSON object with ``"format": fmt``; errors name the file (and line)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CorpusError(str(path), None, "no such manifest") from None
+        raise CorpusError(str(path), None, missing) from None
     except json.JSONDecodeError as exc:
         raise CorpusError(str(path), exc.lineno, f"invalid JSON: {exc.msg}") from None
-    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
-        raise CorpusError(str(path), None, f"expected \"format\": \"{MANIFEST_FORMAT}\"")
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        raise CorpusError(str(path), None, f"expected \"format\": \"{fmt}\"")
+    return data
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Read and check a suites manifest; errors name the file."""
+    data = _read_json(path, MANIFEST_FORMAT, "no such manifest")
     suites = data.get("suites")
     if not isinstance(suites, list) or not suites:
         raise CorpusError(str(path), None, "expected a non-empty list \"suites\"")
@@ -157,14 +163,7 @@ def _under(root: Path, relative: str) -> Path:
 # --------------------------------------------------------------------------- the floor
 
 def read_floor(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CorpusError(str(path), None, "no floor recorded yet; run respin-bench --update-floor") from None
-    except json.JSONDecodeError as exc:
-        raise CorpusError(str(path), exc.lineno, f"invalid JSON: {exc.msg}") from None
-    if data.get("format") != FLOOR_FORMAT:
-        raise CorpusError(str(path), None, f"expected \"format\": \"{FLOOR_FORMAT}\"")
+    data = _read_json(path, FLOOR_FORMAT, "no floor recorded yet; run respin-bench --update-floor")
     return data
 
 
