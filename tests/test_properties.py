@@ -1,6 +1,8 @@
 """Hypothesis properties of the whole pipeline (respin's addition to the model projects)."""
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +32,9 @@ line = st.builds(lambda ss: " ".join(ss), st.lists(sentence, min_size=1, max_siz
 document = st.builds(lambda ls, end: "\n".join(ls) + end,
                      st.lists(line, min_size=1, max_size=6), st.sampled_from(["", "\n", "\r\n"]))
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 60 examples per property keep CI fast; RESPIN_HYPOTHESIS_EXAMPLES=400 for a deeper run
+MAX_EXAMPLES = int(os.environ.get("RESPIN_HYPOTHESIS_EXAMPLES", "60"))
+SETTINGS = settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS

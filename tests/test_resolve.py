@@ -1,0 +1,57 @@
+"""The resolver: joint decisions, margins, overlap groups and artifacts."""
+from __future__ import annotations
+
+from respin.candidates import analyse
+from respin.detect import estimate
+from respin.lexicon import parse_lexicon
+from respin.resolve import _clusters, resolve
+from respin.scoring import context_model
+
+HEAD = "# respin-lexicon 1"
+SPUN_CONTEXT = " The {industry} grew 3 p.c this yr, and the report stated it. "
+
+
+def decide(text: str, rows: list[str], threshold: float = 1.0):
+    lex = parse_lexicon([HEAD, "c/1\tp.c\tpercent\td\tartifact", "c/2\tyr\tyear\td\tartifact",
+                         "c/3\tstated\tsaid\td\tambiguous", *rows])
+    seg = analyse(text, lex)
+    ev = estimate(seg, lex, context_model())
+    return seg, resolve(seg, lex, context_model(), ev, threshold)
+
+
+def test_neighbours_form_one_cluster():
+    seg, _ = decide("rising financial competitors" + SPUN_CONTEXT,
+                    ["t/1\tfinancial\teconomic\td\tambiguous", "t/2\tcompetitors\tcompetition\td\tambiguous"])
+    sizes = [len(c) for c in _clusters(seg.candidates)]
+    assert sizes[0] == 2
+
+
+def test_decisions_are_sorted_and_disjoint_with_margins_over_threshold():
+    _, decisions = decide("Tariffs fell 2 p.c this yr, officials stated." + SPUN_CONTEXT, [], threshold=1.0)
+    assert decisions
+    for a, b in zip(decisions, decisions[1:]):
+        assert a.candidate.end <= b.candidate.start
+    assert all(d.score >= 1.0 for d in decisions)
+
+
+def test_overlap_group_prefers_the_whole_artifact():
+    seg, decisions = decide("a $350 billion funding bundle remained vague." + SPUN_CONTEXT,
+                            ["t/1\tfunding\tinvestment\td\tambiguous",
+                             "t/2\tfunding bundle\tinvestment package\td\tartifact,multiword"])
+    chosen = {d.candidate.entry.id: d.original for d in decisions}
+    assert chosen.get("t/2") == "investment package" and "t/1" not in chosen
+
+
+def test_artifact_left_partly_spun_still_costs():
+    # restoring only "Getty Pictures" would leave the spinner's "through" behind
+    _, decisions = decide("Photo: AFP through Getty Pictures." + SPUN_CONTEXT,
+                          ["t/1\tthrough Getty Pictures\tvia Getty Images\td\tartifact,multiword,name",
+                           "t/2\tGetty Pictures\tGetty Images\td\tartifact,multiword,name"])
+    got = [d.original for d in decisions if d.candidate.entry.id.startswith("t/")]
+    assert got == ["via Getty Images"]
+
+
+def test_nothing_below_threshold_is_applied():
+    _, low = decide("Officials stated the plan." + SPUN_CONTEXT, [], threshold=0.0)
+    _, high = decide("Officials stated the plan." + SPUN_CONTEXT, [], threshold=1000.0)
+    assert low and not high
