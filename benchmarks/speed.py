@@ -80,7 +80,6 @@ def main() -> None:
         size = src.stat().st_size / 1e6
         for jobs in (1, 2):
             t0 = time.perf_counter()
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             subprocess.run([sys.executable, "-m", "respin", str(src), "-o", str(Path(tmp) / "out.txt"),
                             "--jobs", str(jobs)], check=True)
             dt = time.perf_counter() - t0

@@ -189,7 +189,6 @@ def spin_text(text: str, table: SpinnerTable, rate: float = DEFAULT_RATE, seed: 
     pos = 0
     i = 0
     while i < len(words):
-        w = words[i]
         # the longest original starting here, across single-space gaps only
         match_len = 0
         for n in range(min(table.max_words, len(words) - i), 0, -1):
