@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 from respin.candidates import analyse  # noqa: E402
 from respin.config import Config  # noqa: E402
 from respin.detect import estimate  # noqa: E402
-from respin.resolve import _Cluster, _clusters, _decide  # noqa: E402
+from respin.resolve import AMBIGUOUS_GATE, _Cluster, _clusters, _decide  # noqa: E402
 from respin.scoring import context_model  # noqa: E402
 
 
@@ -39,7 +39,11 @@ def main() -> None:
     ev = estimate(seg, lex, model)
     print(f"rate={ev.rate:.3f} log_ratio={ev.log_ratio:.1f} p={ev.probability:.3f} "
           f"matches={ev.matches} untouched={ev.untouched} artifacts={ev.artifacts}")
-    for cluster in _clusters(seg.candidates):
+    candidates = seg.candidates
+    if ev.probability < AMBIGUOUS_GATE:
+        print(f"spin score below {AMBIGUOUS_GATE}: ambiguous rules are not scored")
+        candidates = [c for c in candidates if c.entry.artifact]
+    for cluster in _clusters(candidates):
         cl = _Cluster(cluster, seg, lex, model, ev)
         scored = []
         for r in itertools.product(*[range(-1, len(c.originals)) for c in cluster]):

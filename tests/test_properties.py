@@ -72,7 +72,7 @@ def test_text_outside_edits_is_byte_identical(text):
 
 
 def _has_no_key(text: str) -> bool:
-    return all(t.text.lower() not in LEX.first_keys and t.text not in LEX.name_trie
+    return all(t.text.lower() not in LEX.trie and t.text not in LEX.name_trie
                and t.text != "{" for t in tokenize(text))
 
 

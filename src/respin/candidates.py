@@ -164,12 +164,19 @@ _ABBREVIATIONS = frozenset({"Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gov", 
                             "Sept", "Oct", "Nov", "Dec", "Ave", "Blvd", "Rd"})
 
 
+_LOWER = regex.compile(r"\p{Ll}")
+
+
 def _shouted_line(text: str, pos: int) -> bool:
-    """Whether the line around ``pos`` has letters and none of them lowercase."""
+    """Whether the line around ``pos`` has letters and none of them lowercase.
+
+    Asked only for a capitalised token, and without copying the line: a
+    normal line answers at its first lowercase letter.
+    """
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
-    line = text[start:end if end >= 0 else len(text)]
-    return not any(ch.islower() for ch in line) and any(ch.isalpha() for ch in line)
+    end = len(text) if end < 0 else end
+    return _LOWER.search(text, start, end) is None
 
 
 def _is_capitalised(word: str) -> bool:
@@ -182,12 +189,12 @@ def _name_protected(text: str, tokens: list[Token], first: int, last: int) -> bo
     In an ALL-CAPS line (a shouted headline) capitals say nothing about
     names, so nothing there is protected as one.
     """
-    if _shouted_line(text, tokens[first].start):
-        return False
     for i in range(first, last):
         t = tokens[i].text
         if not t[:1].isalpha() or not _is_capitalised(t):
             continue
+        if _shouted_line(text, tokens[i].start):
+            return False
         if t.isupper() and len(t) > 1:
             return True  # acronyms are left alone
         if not _sentence_initial(text, tokens, i):

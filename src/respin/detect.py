@@ -35,14 +35,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from typing import TYPE_CHECKING
-
-from .candidates import Candidate, Segment
+from .candidates import Candidate, Segment, _name_protected, analyse
+from .config import Config, check_text, config_from_kwargs
 from .lexicon import Lexicon
-from .scoring import ContextModel, lm_words
-
-if TYPE_CHECKING:
-    from .config import Config
+from .scoring import ContextModel, context_model, lm_words
 
 __all__ = ["Evidence", "DocumentEvidence", "estimate", "spin_score", "looks_spun",
            "SpinReport", "explain_spin", "ARTIFACT_NATURAL"]
@@ -267,8 +263,6 @@ def estimate(segment: Segment, lexicon: Lexicon, model: ContextModel,
 
 def _plain_capital(text: str, tokens: list, i: int) -> bool:
     """A capitalised word that is only capitalised because it starts a sentence."""
-    from .candidates import _name_protected
-
     return not _name_protected(text, tokens, i, i + 1)
 
 
@@ -302,10 +296,6 @@ def explain_spin(text: str, config: Config | None = None, *, top: int = 20, **kw
     ``config`` and keyword arguments are as for :func:`respin.fix_text` (only
     the lexicon settings matter here).
     """
-    from .candidates import analyse
-    from .config import check_text, config_from_kwargs
-    from .scoring import context_model
-
     check_text(text)
     lexicon = config_from_kwargs(config, kwargs).lexicon()
     ev = estimate(analyse(text, lexicon), lexicon, context_model(), keep_evidence=True)

@@ -23,11 +23,6 @@ from .edits import Edit, ExplainedText, apply_edits, article_for, transfer_case
 from .resolve import Decision, resolve
 from .scoring import context_model
 
-#: Spin score below which a segment is treated as clean: ambiguous rules
-#: ("financial", "home") are not even scored, only artifacts are. Measured
-#: 2026-11-25: clean texts score at most 0.02 (34 texts), spun ones at least
-#: 0.88 (13 texts, one with 6% of words spun); 0.5 sits in that gap.
-AMBIGUOUS_GATE = 0.5
 
 __all__ = ["fix_text", "fix_and_explain", "fix_lines", "fix_stream", "explain_segment", "split_lines"]
 
@@ -77,11 +72,6 @@ def explain_segment(text: str, config: Config) -> ExplainedText:
         return ExplainedText(text, [])
     model = context_model()
     evidence = estimate(segment, lexicon, model)
-    if evidence.probability < AMBIGUOUS_GATE:
-        # not a spun document: ambiguous rules stay silent, artifacts still count
-        segment = segment._replace(candidates=[c for c in segment.candidates if c.entry.artifact])
-        if not segment.candidates:
-            return ExplainedText(text, [])
     decisions = resolve(segment, lexicon, model, evidence, config.threshold)
     edits = _edits_for(segment, decisions, config)
     return ExplainedText(apply_edits(text, edits), edits)

@@ -107,10 +107,8 @@ class Lexicon:
     index: dict[tuple[str, ...], tuple[Entry, ...]] = field(repr=False)
     trie: dict = field(repr=False)
     name_trie: dict = field(repr=False)
-    first_keys: frozenset[str] = field(repr=False)
     spun_forms_per_original: dict[str, int] = field(repr=False)
     ids: dict[str, Entry] = field(repr=False)
-    max_tokens: int = 1
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -126,8 +124,6 @@ class Lexicon:
         """True when ``word`` (lowercase) is some rule's original: a word the spinner rewrites."""
         return word in self.spun_forms_per_original
 
-    def __or__(self, other: Lexicon) -> Lexicon:
-        return build_lexicon(self.entries + other.entries)
 
 
 def _parse_row(cells: list[str], path: str, lineno: int) -> Entry:
@@ -202,7 +198,6 @@ def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
     ids: dict[str, Entry] = {}
     index: dict[tuple[str, ...], list[Entry]] = {}
     per_original: dict[str, set[str]] = {}
-    max_tokens = 1
     for e in entries:
         if e.id in ids:
             first = ids[e.id]
@@ -216,7 +211,6 @@ def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
                                    f"spun form {e.spun!r} already defined by {other.id} "
                                    f"({other.path}:{other.line}); merge the originals with '|'")
         index.setdefault(key, []).append(e)
-        max_tokens = max(max_tokens, len(key))
         for o in e.originals:
             per_original.setdefault(o.lower(), set()).add(e.spun.lower())
     trie: dict = {}
@@ -235,10 +229,8 @@ def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
         index={k: tuple(v) for k, v in index.items()},
         trie=trie,
         name_trie=name_trie,
-        first_keys=frozenset(trie),
         spun_forms_per_original={o: len(s) for o, s in per_original.items()},
         ids=ids,
-        max_tokens=max_tokens,
     )
 
 

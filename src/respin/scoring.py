@@ -26,7 +26,7 @@ import math
 from collections.abc import Sequence
 from importlib.resources import files
 
-__all__ = ["ContextModel", "context_model", "load_bigrams", "lm_words"]
+__all__ = ["ContextModel", "context_model", "load_bigrams", "lm_word", "lm_words"]
 
 #: Words-to-count scale of the bigram file: sum over b of count(a b), divided
 #: by wordfreq's P(a), for the two most frequent words, whose pairs the file
@@ -112,6 +112,11 @@ class ContextModel:
         return total
 
 
+def lm_word(token: str) -> str | None:
+    """The model's view of one token: its lowercase form if it is a word, else ``None``."""
+    return token.lower() if token[:1].isalpha() else None
+
+
 @functools.lru_cache(maxsize=65536)
 def lm_words(text: str) -> tuple[str | None, ...]:
     """The model's view of a text: lowercase words, ``None`` for anything else.
@@ -122,7 +127,7 @@ def lm_words(text: str) -> tuple[str | None, ...]:
     """
     from .tokens import tokenize
 
-    return tuple(t.text.lower() if t.text[:1].isalpha() else None for t in tokenize(text))
+    return tuple(lm_word(t.text) for t in tokenize(text))
 
 
 @functools.lru_cache(maxsize=1)

@@ -25,6 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..edits import transfer_case
+
 __all__ = ["BASELINES", "NaiveReplacer", "SymSpellBaseline", "identity"]
 
 #: Baseline names in report order.
@@ -44,16 +46,6 @@ def _wordish(ch: str) -> bool:
 def identity(text: str) -> str:
     """The do-nothing restorer."""
     return text
-
-
-def _shape(matched: str, original: str) -> str:
-    """Copy the matched text's capitalisation onto the original (ALL CAPS, or a capital first letter)."""
-    letters = [c for c in matched if c.isalpha()]
-    if len(letters) > 1 and all(c.isupper() for c in letters):
-        return original.upper()
-    if letters and letters[0].isupper() and original[:1].islower():
-        return original[:1].upper() + original[1:]
-    return original
 
 
 class NaiveReplacer:
@@ -139,7 +131,7 @@ class NaiveReplacer:
                 number = next((t.group() for t in toks[i:i + n] if _NUMBER_RE.fullmatch(t.group())), "")
                 original = original.replace("<num>", number)
             out.append(text[pos:start])
-            out.append(_shape(matched, original))
+            out.append(transfer_case(matched, original))
             pos = end
             i += n
         out.append(text[pos:])
