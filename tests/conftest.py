@@ -1,10 +1,20 @@
 """Shared fixtures: the shared seeds live in ../shared beside the repository."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Hypothesis profiles: "ci" (default, what .ci/run uses) keeps the suite fast;
+# "thorough" is the pre-release run: pytest --hypothesis-profile=thorough
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=_QUIET)
+settings.register_profile("thorough", max_examples=10_000, deadline=None,
+                          suppress_health_check=_QUIET)
+settings.load_profile(os.environ.get("RESPIN_HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -24,3 +34,17 @@ def referee():
     import referee as module
 
     return module
+
+
+def pytest_addoption(parser):
+    parser.addoption("--slow", action="store_true",
+                     help="also run the slow tests (minutes: 100 MB of real news on one line)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="slow; run with --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

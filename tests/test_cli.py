@@ -88,11 +88,11 @@ def test_jobs_give_the_same_output():
     assert run("--jobs", "2", stdin=text.encode()).stdout == run(stdin=text.encode()).stdout
 
 
-# ---- errors: one line on stderr, exit 1, no traceback ----------------------------
+# ---- errors: one line on stderr, exit 1 (input) or 2 (lexicon/config), no traceback ----
 
-def assert_error(res: subprocess.CompletedProcess, expected: str) -> None:
+def assert_error(res: subprocess.CompletedProcess, expected: str, status: int = 1) -> None:
     err = res.stderr.decode()
-    assert res.returncode == 1, err
+    assert res.returncode == status, err
     assert err.count("\n") == 1 and err.startswith("respin error: "), err
     assert expected in err
     assert "Traceback" not in err
@@ -109,8 +109,9 @@ def test_directory_input(tmp_path):
 
 def test_undecodable_input_names_the_fix():
     res = run(stdin=b"ok line\ncaf\xe9 p.c\n")
-    assert_error(res, "respin error: line 2 of <stdin> is not valid utf-8 (byte 0xe9 at column 3); "
-                      "pass --encoding")
+    assert_error(res, "respin error: line 2 of <stdin> is not valid utf-8 (byte 0xe9 at byte 3 of "
+                      "the line); pass --encoding with the file's real encoding (e.g. --encoding "
+                      "cp1252), or --errors surrogateescape")
     assert run("--encoding", "cp1252", stdin=b"caf\xe9 p.c\n").stdout == "café percent\n".encode()
 
 
@@ -128,15 +129,22 @@ def test_refuses_to_overwrite_input(tmp_path):
 def test_bad_lexicon_names_file_and_line(tmp_path):
     lex = tmp_path / "bad.tsv"
     lex.write_text("# respin-lexicon 1\nu/1\tonly three\tfields\n", encoding="utf-8")
-    assert_error(run("--lexicon", str(lex), stdin=b"x\n"), f"{lex}:2: expected 5 tab-separated fields")
+    assert_error(run("--lexicon", str(lex), stdin=b"x\n"), f"{lex}:2: expected 5 tab-separated fields", 2)
 
 
 def test_missing_lexicon(tmp_path):
-    assert_error(run("--lexicon", str(tmp_path / "none.tsv"), stdin=b"x\n"), "no such file")
+    assert_error(run("--lexicon", str(tmp_path / "none.tsv"), stdin=b"x\n"), "no such file", 2)
 
 
 def test_bad_threshold():
-    assert_error(run("--threshold", "-2", stdin=b"x\n"), "threshold must be a finite number >= 0")
+    assert_error(run("--threshold", "-2", stdin=b"x\n"), "threshold must be a finite number >= 0", 2)
+    assert_error(run("--jobs", "-1", stdin=b"x\n"), "--jobs must be >= 0", 2)
+
+
+def test_usage_errors_are_one_line_exit_1():
+    assert_error(run("--no-such-option"), "unrecognized arguments: --no-such-option")
+    assert_error(run("--threshold", "high"), "argument --threshold: invalid float value: 'high'")
+    assert_error(run("a.txt", "b.txt"), "unrecognized arguments: b.txt")
 
 
 def test_unwritable_output(tmp_path):

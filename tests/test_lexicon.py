@@ -36,6 +36,9 @@ def parse(*rows: str):
     ("a/1\tyr\tyear|Year\td\tartifact", "listed twice"),
     ("a/1\tCould <num>\tMay\td\tartifact,multiword,name", "slot"),
     ("a/1\tprovide  chain\tsupply chain\td\tartifact,multiword", "stray whitespace"),
+    ("a/1\t(a+)+$\tpercent\td\tartifact", "contains pattern syntax '$()+'"),
+    ("a/1\tcolou?r\tcolor\td\tartifact", "literal text, not regular expressions"),
+    ("a/1\t[Ss]aid\tsaid\td\tartifact", "pattern syntax"),
 ])
 def test_bad_rows_name_file_line_and_reason(row, reason):
     with pytest.raises(LexiconError) as info:
@@ -71,11 +74,49 @@ def test_duplicates_are_rejected():
         parse("a/1\tyr\tyear\td\tartifact", "a/2\tYr\tyear\td\tartifact")
 
 
-def test_lint_finds_cycles_and_unknown_sources():
-    lex = parse("a/1\tsecond\tmoment\td\tambiguous", "a/2\tmoment\tinstant\td\tambiguous")
-    assert lint_lexicon(lex) == ["a/1: original 'moment' is the spun form of a/2"]
+@pytest.mark.parametrize("rows", [
+    ("a/1\tsecond\tmoment\td\tambiguous", "a/2\tmoment\tinstant\td\tambiguous"),   # chain
+    ("a/1\tsecond\tmoment\td\tambiguous", "a/2\tmoment\tsecond\td\tambiguous"),    # cycle
+    ("a/1\tWhite Home\tWhite House\td\tartifact,multiword,name",
+     "a/2\tWhite House\tWhite Home\td\tartifact,multiword,name"),                    # name cycle
+])
+def test_chains_and_cycles_are_refused_with_file_and_line(rows):
+    with pytest.raises(LexiconError) as info:
+        parse(*rows)
+    assert info.value.line == 2 and "is the spun form of rule a/2 (t.tsv:3)" in info.value.reason
+    assert "must not chain or cycle" in info.value.reason
+
+
+def test_user_rule_chaining_into_the_shipped_lexicon_is_refused(tmp_path):
+    from respin import Config
+
+    p = tmp_path / "mine.tsv"
+    p.write_text(HEAD + "\nu/1\tgizmo-speak\tfinancial\tuser\tartifact\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"mine.tsv:2: original 'financial' is the spun form of rule"):
+        Config(lexicons=(str(p),)).lexicon()
+
+
+def test_lint_finds_unknown_sources():
     assert lint_lexicon(parse("a/1\tyr\tyear\tnowhere\tartifact"), sources={"d"}) == [
         "a/1: source 'nowhere' is not defined in SOURCES.md"]
+    assert lint_lexicon(parse("a/1\tyr\tyear\td\tartifact"), sources={"d"}) == []
+
+
+def test_literal_forms_match_in_linear_time():
+    # a user row that looks like a catastrophic-backtracking bait is plain
+    # tokens here: matching a long hostile text stays linear
+    import time
+
+    from respin.candidates import analyse
+
+    lex = parse("a/1\t" + " ".join(["aa"] * 30) + " ab\tx\td\tartifact,multiword")
+    times = []
+    for n in (20_000, 40_000):
+        text = "aa " * n
+        t0 = time.perf_counter()
+        assert analyse(text, lex).candidates == []
+        times.append(time.perf_counter() - t0)
+    assert times[1] < 3.5 * times[0] + 0.05
 
 
 # ---- the shipped lexicon -------------------------------------------------
@@ -130,3 +171,23 @@ def test_shipped_file_equals_the_build():
 
 def test_default_lexicon_is_cached():
     assert default_lexicon() is default_lexicon()
+
+
+def test_no_lexicon_or_input_data_is_ever_executed_or_unpickled():
+    # lexicons are parsed as TSV only; nothing in the package may evaluate or
+    # unpickle data (the whole package is scanned, so a new loader cannot slip one in)
+    import ast
+
+    banned_calls = {"eval", "exec", "compile", "__import__"}
+    banned_modules = {"pickle", "marshal", "shelve", "dill", "cloudpickle", "yaml"}
+    found = []
+    for path in sorted((ROOT / "src" / "respin").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in banned_calls:
+                found.append(f"{path.name}:{node.lineno} {node.func.id}()")
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                found += [f"{path.name}:{node.lineno} import {n}" for n in names
+                          if n.split(".")[0] in banned_modules]
+    assert found == []

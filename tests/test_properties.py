@@ -1,13 +1,23 @@
-"""Hypothesis properties of the whole pipeline (respin's addition to the model projects)."""
+"""Hypothesis properties of the whole pipeline (respin's addition to the model projects).
+
+Example counts come from the Hypothesis profile (tests/conftest.py): "ci" by
+default, ``pytest tests/test_properties.py --hypothesis-profile=thorough`` for
+10,000 examples per property.
+"""
 from __future__ import annotations
 
-import os
+import io
+import json
+import re
+from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from respin import apply_edits, default_lexicon, fix_and_explain, fix_lines, fix_text
+from respin import apply_edits, cli, default_lexicon, fix_and_explain, fix_lines, fix_text
 from respin.tokens import tokenize
+
+ROOT = Path(__file__).resolve().parent.parent
 
 LEX = default_lexicon()
 SPUN = sorted({e.spun for e in LEX if "<num>" not in e.spun})
@@ -32,19 +42,12 @@ line = st.builds(lambda ss: " ".join(ss), st.lists(sentence, min_size=1, max_siz
 document = st.builds(lambda ls, end: "\n".join(ls) + end,
                      st.lists(line, min_size=1, max_size=6), st.sampled_from(["", "\n", "\r\n"]))
 
-# 60 examples per property keep CI fast; RESPIN_HYPOTHESIS_EXAMPLES=400 for a deeper run
-MAX_EXAMPLES = int(os.environ.get("RESPIN_HYPOTHESIS_EXAMPLES", "60"))
-SETTINGS = settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@SETTINGS
 @given(document)
 def test_fixing_twice_is_fixing_once(text):
     once = fix_text(text)
     assert fix_text(once) == once
 
 
-@SETTINGS
 @given(document)
 def test_edits_are_sorted_disjoint_and_replayable(text):
     res = fix_and_explain(text)
@@ -58,7 +61,6 @@ def test_edits_are_sorted_disjoint_and_replayable(text):
     assert apply_edits(text, res.edits) == res.text
 
 
-@SETTINGS
 @given(document)
 def test_text_outside_edits_is_byte_identical(text):
     res = fix_and_explain(text)
@@ -76,14 +78,12 @@ def _has_no_key(text: str) -> bool:
                and t.text != "{" for t in tokenize(text))
 
 
-@SETTINGS
 @given(st.text(max_size=300).filter(_has_no_key))
 def test_text_without_lexicon_keys_is_unchanged(text):
     assert fix_text(text) == text
     assert fix_and_explain(text).edits == []
 
 
-@SETTINGS
 @given(document)
 def test_line_stream_equals_whole_text(text):
     parts = text.split("\n")
@@ -91,8 +91,61 @@ def test_line_stream_equals_whole_text(text):
     assert "".join(fix_lines(lines)) == fix_text(text)
 
 
-@SETTINGS
 @given(document)
 def test_quoted_speech_is_never_edited(text):
     quoted = "“" + text.replace("\n", " ").replace("”", "").replace("“", "") + "”"
     assert fix_text(quoted) == quoted
+
+
+_QUOTE = re.compile(r"“[^”]*”")
+
+
+@given(document)
+def test_no_edit_inside_quotes_in_mixed_text(text):
+    spans = [m.span() for m in _QUOTE.finditer(text)]
+    for e in fix_and_explain(text).edits:
+        assert not any(a < e.end and e.start < b for a, b in spans), (e, text[e.start - 20:e.end + 20])
+
+
+def _clean_sentences() -> list[str]:
+    """Sentences of clean news: the negative cases, plus ../shared's clean texts when present."""
+    texts = [json.loads(line)["spun"] for line in
+             (ROOT / "tests" / "cases" / "negative.jsonl").read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    shared = ROOT.parent / "shared"
+    if shared.exists():
+        texts += [p.read_text(encoding="utf-8") for p in sorted((shared / "corpus" / "clean").glob("*.txt"))]
+        texts += [(shared / "seeds" / f"{n}.txt").read_text(encoding="utf-8") for n in ("000", "002", "003", "004")]
+    out = []
+    for t in texts:
+        out += [s for s in re.split(r"(?<=[.!?”])\s+", t) if len(s.split()) > 3]
+    return sorted(set(out))
+
+
+CLEAN = _clean_sentences()
+clean_document = st.builds(
+    lambda paras: "\n\n".join(" ".join(p) for p in paras) + "\n",
+    st.lists(st.lists(st.sampled_from(CLEAN), min_size=1, max_size=6), min_size=1, max_size=8))
+
+
+@given(clean_document)
+def test_clean_news_in_any_order_is_untouched(text):
+    assert fix_text(text) == text
+
+
+def _cli(data: bytes, *args: str) -> bytes:
+    out = io.BytesIO()
+    assert cli.main(list(args), stdin=io.BytesIO(data), stdout=out, stderr=io.StringIO()) == 0
+    return out.getvalue()
+
+
+@given(document)
+def test_cli_equals_library(text):
+    assert _cli(text.encode()) == fix_text(text).encode()
+
+
+@given(st.lists(st.one_of(st.binary(max_size=40), document.map(str.encode)), max_size=6))
+def test_cli_surrogateescape_equals_library_on_any_bytes(parts):
+    data = b"".join(parts)
+    expected = fix_text(data.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+    assert _cli(data, "--errors", "surrogateescape") == expected

@@ -1,31 +1,49 @@
 """Command-line filter: ``respin [FILE|-] [-o OUT|-]``.
 
-Reads UTF-8 bytes (stdin by default), restores spun wording line by line in
-bounded memory, and writes UTF-8. Errors are one line on stderr starting with
-``respin error:`` and exit status 1; never a traceback.
+Reads bytes (stdin by default), decodes them incrementally, restores spun
+wording piece by piece in bounded memory (a line, or a cut of a line longer
+than ``Config.max_segment_chars``), and writes UTF-8. Errors are one line on
+stderr starting with ``respin error:``; never a traceback.
+
+Exit status: 0 success; 1 usage or input/output error; 2 bad lexicon or
+configuration; 130 interrupted (SIGINT), 143 terminated (SIGTERM).
 """
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import json
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from . import __version__
 from .config import Config
 from .lexicon import LexiconError
 
-__all__ = ["main"]
+__all__ = ["main", "EXIT_OK", "EXIT_INPUT", "EXIT_CONFIG", "EXIT_INTERRUPTED", "EXIT_TERMINATED"]
+
+EXIT_OK = 0
+EXIT_INPUT = 1        # usage, unreadable/undecodable input, unwritable output
+EXIT_CONFIG = 2       # bad lexicon file or bad option value
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+#: Bytes per read. A line longer than this arrives in several reads and is
+#: cut into pieces by the same rule as the library (``fixes.cut_point``).
+READ_BYTES = 1 << 16
 
 MISSING_FILE = "respin error: cannot read {path}: no such file"
 UNREADABLE = "respin error: cannot read {path}: {reason}"
 DECODE_ERROR = ("respin error: line {line} of {path} is not valid {encoding} "
-                "(byte 0x{byte:02x} at column {column}); "
-                "pass --encoding with the file's real encoding, e.g. --encoding cp1252")
+                "(byte 0x{byte:02x} at byte {column} of the line); "
+                "pass --encoding with the file's real encoding (e.g. --encoding cp1252), "
+                "or --errors surrogateescape to pass undecodable bytes through unchanged")
 SAME_FILE = "respin error: refusing to overwrite the input file {path}; choose another -o"
 CANNOT_WRITE = "respin error: cannot write {path}: {reason}"
 BAD_OPTION = "respin error: {message}"
@@ -35,11 +53,26 @@ _RED, _GREEN, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[0m"
 
 
 class _Fail(Exception):
-    """An error already formatted for the user."""
+    """An error already formatted for the user, with its exit status."""
+
+    def __init__(self, message: str, status: int = EXIT_INPUT) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Terminated(Exception):
+    """SIGTERM arrived: unwind (removing temporary files) and exit 143."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one ``respin error:`` line and exit 1."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise _Fail(BAD_OPTION.format(message=message) + " (see respin --help)")
 
 
 def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
+    ap = _Parser(
         prog="respin",
         description="Restore machine-spun news text to its original wording. "
                     "Clean text passes through byte-identical.",
@@ -70,15 +103,18 @@ def _parser() -> argparse.ArgumentParser:
                     help="worker processes for long inputs (default 1; 0 = all cores)")
     ap.add_argument("--encoding", default="utf-8", metavar="ENC",
                     help="input encoding (default utf-8); output is always UTF-8")
+    ap.add_argument("--errors", choices=("strict", "replace", "surrogateescape"), default="strict",
+                    help="undecodable input bytes: strict (default) stops with an error; replace "
+                         "writes U+FFFD; surrogateescape passes them through byte-identical")
     ap.add_argument("--demo", action="store_true",
                     help="restore the bundled spun example and show the changes")
     ap.add_argument("--version", action="version", version=f"respin {__version__}")
     return ap
 
 
-def _open_input(path: str) -> BinaryIO:
+def _open_input(path: str, stdin: BinaryIO) -> BinaryIO:
     if path == "-":
-        return sys.stdin.buffer
+        return stdin
     p = Path(path)
     if not p.exists():
         raise _Fail(MISSING_FILE.format(path=path))
@@ -90,19 +126,70 @@ def _open_input(path: str) -> BinaryIO:
         raise _Fail(UNREADABLE.format(path=path, reason=exc.strerror or exc)) from None
 
 
-def _decoded_lines(fh: BinaryIO, name: str, encoding: str) -> Iterator[str]:
-    import codecs
+def _decoded(fh: BinaryIO, name: str, encoding: str, errors: str) -> Iterator[str]:
+    """Decode ``fh`` incrementally: one string per read of at most READ_BYTES bytes.
 
+    A read stops after a newline byte, so a normal line arrives whole; a long
+    line arrives in several strings. Multibyte characters split between reads
+    are carried over by the incremental decoder.
+    """
     try:
-        codecs.lookup(encoding)
+        decoder = codecs.getincrementaldecoder(encoding)(errors)
     except LookupError:
         raise _Fail(UNKNOWN_ENCODING.format(encoding=encoding)) from None
-    for n, raw in enumerate(fh, 1):
+    line, column = 1, 0  # position of the next byte read, for error messages
+    while True:
+        raw = fh.readline(READ_BYTES)
+        pending = decoder.getstate()[0]
         try:
-            yield raw.decode(encoding)
+            text = decoder.decode(raw, final=not raw)
         except UnicodeDecodeError as exc:
-            raise _Fail(DECODE_ERROR.format(line=n, path=name, encoding=encoding,
-                                            byte=raw[exc.start], column=exc.start)) from None
+            data = exc.object
+            raise _Fail(DECODE_ERROR.format(line=line, path=name, encoding=encoding,
+                                            byte=data[exc.start],
+                                            column=column - len(pending) + exc.start)) from None
+        if text:
+            yield text
+        if not raw:
+            return
+        if raw.endswith(b"\n"):
+            line, column = line + 1, 0
+        else:
+            column += len(raw)
+
+
+def _pieces(chunks: Iterator[str], limit: int) -> Iterator[str]:
+    """Re-cut decoded chunks into lines, cutting a line longer than ``limit``
+    exactly where :func:`respin.fixes.fix_text` would (``fixes.cut_point``),
+    so the CLI and the library see the same segments. Holds at most one line
+    or ``limit`` plus one chunk of characters.
+    """
+    from .fixes import _cut, cut_point
+
+    buf: list[str] = []
+    size = 0
+    for chunk in chunks:
+        start = 0
+        while True:
+            nl = chunk.find("\n", start) + 1
+            if nl:
+                buf.append(chunk[start:nl])
+                yield from _cut("".join(buf), limit)
+                buf, size = [], 0
+                start = nl
+                continue
+            rest = chunk[start:]
+            if rest:
+                buf.append(rest)
+                size += len(rest)
+            while size > limit:
+                line = "".join(buf)
+                k = cut_point(line, limit)
+                yield line[:k]
+                buf, size = [line[k:]], len(line) - k
+            break
+    if size:
+        yield "".join(buf)
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -112,10 +199,14 @@ def _config(args: argparse.Namespace) -> Config:
     try:
         config = Config(lexicons=tuple(args.lexicon), use_default_lexicon=not args.no_default_lexicon, **kw)
         config.lexicon()  # load now, so a bad lexicon fails before any output
+    except LexiconError as exc:
+        raise _Fail(f"respin error: bad lexicon: {exc}", EXIT_CONFIG) from None
     except ValueError as exc:
-        raise _Fail(BAD_OPTION.format(message=exc)) from None
+        raise _Fail(BAD_OPTION.format(message=exc), EXIT_CONFIG) from None
     except FileNotFoundError as exc:
-        raise _Fail(MISSING_FILE.format(path=exc.filename)) from None
+        raise _Fail(MISSING_FILE.format(path=exc.filename), EXIT_CONFIG) from None
+    except OSError as exc:
+        raise _Fail(UNREADABLE.format(path=exc.filename, reason=exc.strerror or exc), EXIT_CONFIG) from None
     return config
 
 
@@ -143,29 +234,39 @@ def _highlight(line: str, edits, color: bool, new: bool) -> str:
     return "".join(out)
 
 
-def _run_score(lines: Iterator[str], config: Config, as_json: bool, out) -> None:
+def _run_score(pieces: Iterator[str], config: Config, as_json: bool, out: TextIO) -> None:
+    """Spin score per segment: one for any normal document; an input longer than
+    ``max_segment_chars`` gets one score per segment, as restoration judges it."""
     from .detect import explain_spin
+    from .fixes import _segments
 
-    text = "".join(lines)
-    report = explain_spin(text, config)
-    if as_json:
-        out.write(json.dumps(report.asdict(), ensure_ascii=False) + "\n")
-        return
-    out.write(f"spin score {report.score:.3f}  (estimated spin rate {report.rate:.2f}; "
-              f"{report.words} words, {report.matches} lexicon matches, {report.artifacts} "
-              f"artifacts, {report.untouched} untouched originals)\n")
-    for e in report.evidence[:20]:
-        kind = "artifact" if e.artifact else "match"
-        out.write(f"  {e.log_ratio:+7.2f}  {kind:8s} {e.text!r} ({e.rule}) at {e.start}\n")
+    offset = 0
+    for k, segment in enumerate(_segments(pieces, config.max_segment_chars), 1):
+        text = "".join(p for _, _, p in segment)
+        report = explain_spin(text, config)
+        if as_json:
+            row = {"segment": k, "offset": offset, **report.asdict()}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            offset += len(text)
+            continue
+        if k > 1:
+            out.write(f"--- segment {k}, from character {offset} (evidence offsets are in the segment)\n")
+        offset += len(text)
+        out.write(f"spin score {report.score:.3f}  (estimated spin rate {report.rate:.2f}; "
+                  f"{report.words} words, {report.matches} lexicon matches, {report.artifacts} "
+                  f"artifacts, {report.untouched} untouched originals)\n")
+        for e in report.evidence[:20]:
+            kind = "artifact" if e.artifact else "match"
+            out.write(f"  {e.log_ratio:+7.2f}  {kind:8s} {e.text!r} ({e.rule}) at {e.start}\n")
 
 
-def _demo_lines() -> Iterator[str]:
+def _demo_pieces() -> Iterator[str]:
     from .resources import data_path
 
     yield from data_path("example_spun.txt").read_text(encoding="utf-8").splitlines(keepends=True)
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO) -> int:
     config = _config(args)
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     if args.output != "-" and args.input != "-" and _same_file(args.input, args.output):
@@ -173,48 +274,37 @@ def _run(args: argparse.Namespace) -> int:
     if args.edits and args.input != "-" and _same_file(args.input, args.edits):
         raise _Fail(SAME_FILE.format(path=args.input))
     if args.demo:
-        lines: Iterator[str] = _demo_lines()
+        pieces: Iterator[str] = _demo_pieces()
         args.diff = True
         fh = None
     else:
-        fh = _open_input(args.input)
-        lines = _decoded_lines(fh, args.input if args.input != "-" else "<stdin>", args.encoding)
+        fh = _open_input(args.input, stdin)
+        name = args.input if args.input != "-" else "<stdin>"
+        pieces = _pieces(_decoded(fh, name, args.encoding, args.errors), config.max_segment_chars)
 
     tmp_paths: list[tuple[str, str]] = []
 
-    def open_out(path: str):
+    def open_out(path: str, errors: str) -> TextIO:
         if path == "-":
-            return open(sys.stdout.fileno(), "w", encoding="utf-8", newline="", closefd=False)
+            return io.TextIOWrapper(stdout, encoding="utf-8", errors=errors, newline="",
+                                    write_through=False)
         target = Path(path)
         try:
             fd, tmp = tempfile.mkstemp(prefix=".respin-", dir=target.parent if str(target.parent) else ".")
         except OSError as exc:
             raise _Fail(CANNOT_WRITE.format(path=path, reason=exc.strerror or exc)) from None
         tmp_paths.append((tmp, path))
-        return os.fdopen(fd, "w", encoding="utf-8", newline="")
+        return os.fdopen(fd, "w", encoding="utf-8", errors=errors, newline="")
 
-    out = open_out(args.output)
-    edits_out = open_out(args.edits) if args.edits else None
+    # surrogateescape writes undecodable input bytes back exactly; the edit log
+    # is JSON, so a lone surrogate there is written as a \\udcXX escape
+    out = open_out(args.output, "surrogateescape")
+    edits_out = open_out(args.edits, "backslashreplace") if args.edits else None
     try:
         if args.score:
-            _run_score(lines, config, args.json, out)
+            _run_score(pieces, config, args.json, out)
         else:
-            color = args.color == "always" or (args.color == "auto" and args.output == "-"
-                                                and sys.stdout.isatty())
-            offset = 0
-            for n, (line_in, (line_out, edits)) in enumerate(_tee(lines, config, jobs), 1):
-                if args.diff:
-                    if edits:
-                        out.write(f"@@ line {n}\n")
-                        out.write("- " + _highlight(line_in, edits, color, False).rstrip("\n") + "\n")
-                        out.write("+ " + _highlight(line_out, edits, color, True).rstrip("\n") + "\n")
-                else:
-                    out.write(line_out)
-                if edits_out is not None:
-                    for e in edits:
-                        row = {"line": n, "column": e.start, **e.shifted(offset).asdict()}
-                        edits_out.write(json.dumps(row, ensure_ascii=False) + "\n")
-                offset += len(line_in)
+            _restore(pieces, config, jobs, args, out, edits_out)
         out.flush()
         if edits_out is not None:
             edits_out.close()
@@ -224,18 +314,48 @@ def _run(args: argparse.Namespace) -> int:
             os.replace(tmp, final)
         tmp_paths.clear()
     finally:
+        if args.output == "-":
+            try:  # keep what was restored before an error; never close the caller's stream
+                out.flush()
+            except (OSError, ValueError):
+                pass
+            out.detach()
         for tmp, _ in tmp_paths:
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
-        if fh is not None and fh is not sys.stdin.buffer:
+        if fh is not None and fh is not stdin:
             fh.close()
-    return 0
+    return EXIT_OK
 
 
-def _tee(lines: Iterator[str], config: Config, jobs: int):
-    """Pair each input line with its restoration and edits, streaming."""
+def _restore(pieces: Iterator[str], config: Config, jobs: int, args: argparse.Namespace,
+             out: TextIO, edits_out: TextIO | None) -> None:
+    color = args.color == "always" or (args.color == "auto" and args.output == "-"
+                                        and sys.stdout.isatty())
+    line, column, offset = 1, 0, 0
+    for piece_in, (piece_out, edits) in _tee(pieces, config, jobs):
+        if args.diff:
+            if edits:
+                out.write(f"@@ line {line}\n")
+                out.write("- " + _highlight(piece_in, edits, color, False).rstrip("\n") + "\n")
+                out.write("+ " + _highlight(piece_out, edits, color, True).rstrip("\n") + "\n")
+        else:
+            out.write(piece_out)
+        if edits_out is not None:
+            for e in edits:
+                row = {"line": line, "column": column + e.start, **e.shifted(offset).asdict()}
+                edits_out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        offset += len(piece_in)
+        if piece_in.endswith("\n"):
+            line, column = line + 1, 0
+        else:
+            column += len(piece_in)
+
+
+def _tee(pieces: Iterator[str], config: Config, jobs: int):
+    """Pair each input piece with its restoration and edits, streaming."""
     from collections import deque
 
     from .fixes import fix_stream
@@ -243,38 +363,55 @@ def _tee(lines: Iterator[str], config: Config, jobs: int):
     held: deque[str] = deque()
 
     def feed() -> Iterator[str]:
-        for line in lines:
-            held.append(line)
-            yield line
+        for piece in pieces:
+            held.append(piece)
+            yield piece
 
     for result in fix_stream(feed(), config, jobs):
         yield held.popleft(), result
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    if args.jobs < 0:
-        print(BAD_OPTION.format(message="--jobs must be >= 0"), file=sys.stderr)
-        return 1
+def _on_sigterm(signum, frame):
+    raise _Terminated()
+
+
+def main(argv: list[str] | None = None, *, stdin: BinaryIO | None = None,
+         stdout: BinaryIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the filter; returns the exit status. Streams default to the process's own."""
+    stdin = stdin if stdin is not None else sys.stdin.buffer
+    stdout = stdout if stdout is not None else sys.stdout.buffer
+    stderr = stderr if stderr is not None else sys.stderr
+    previous = None
     try:
-        return _run(args)
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: leave signals alone
+        pass
+    try:
+        args = _parser().parse_args(argv)
+        if args.jobs < 0:
+            raise _Fail(BAD_OPTION.format(message="--jobs must be >= 0"), EXIT_CONFIG)
+        return _run(args, stdin, stdout)
     except _Fail as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    except LexiconError as exc:
-        print(f"respin error: bad lexicon: {exc}", file=sys.stderr)
-        return 1
+        print(str(exc), file=stderr)
+        return exc.status
     except BrokenPipeError:
         # the reader went away (respin ... | head): stop quietly, as cat does
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
+        if stdout is sys.stdout.buffer:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
-        print("respin error: interrupted", file=sys.stderr)
-        return 130
+        print("respin error: interrupted", file=stderr)
+        return EXIT_INTERRUPTED
+    except _Terminated:
+        print("respin error: terminated", file=stderr)
+        return EXIT_TERMINATED
     except OSError as exc:
-        print(f"respin error: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        print(f"respin error: {exc.strerror or exc}", file=stderr)
+        return EXIT_INPUT
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

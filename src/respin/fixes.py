@@ -14,6 +14,7 @@ through bounded memory. :func:`fix_text`, :func:`fix_lines` and
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from .candidates import Segment, analyse
@@ -77,13 +78,33 @@ def explain_segment(text: str, config: Config) -> ExplainedText:
     return ExplainedText(apply_edits(text, edits), edits)
 
 
+_LAST_SPACE = re.compile(r".*\s", re.S)
+_LAST_WORD_EDGE = re.compile(r".*(?:(?<=[^\W_])(?=[\W_])|(?<=[\W_])(?=[^\W_]))", re.S)
+
+
+def cut_point(line: str, limit: int) -> int:
+    """Where to cut a line longer than ``limit``: after the last whitespace in
+    its second half, else at the last edge between a letter or digit and
+    another character, else (one run of letters) at ``limit``.
+
+    The cut depends only on ``line[:limit + 1]``, so a reader that sees a long
+    line in chunks (the CLI) cuts it exactly where :func:`fix_text` does.
+    """
+    half = limit // 2
+    m = _LAST_SPACE.match(line, half, limit)
+    if m:
+        return m.end()
+    m = _LAST_WORD_EDGE.match(line, half, limit + 1)
+    if m and m.end() > half:
+        return m.end()
+    return limit
+
+
 def _cut(line: str, limit: int) -> list[str]:
-    """Cut an over-long line into pieces of at most ``limit`` chars, at whitespace if possible."""
+    """Cut an over-long line into pieces of at most ``limit`` chars (see :func:`cut_point`)."""
     pieces = []
     while len(line) > limit:
-        k = max(line.rfind(" ", 0, limit), line.rfind("\n", 0, limit)) + 1
-        if k <= limit // 2:
-            k = limit
+        k = cut_point(line, limit)
         pieces.append(line[:k])
         line = line[k:]
     if line:

@@ -58,6 +58,11 @@ FLAGS = {
 #: is copied to the same slot in the original: "Could <num>" -> "May <num>".
 NUM_SLOT = "<num>"
 
+#: Characters a spun form may not contain. Forms are literal text matched token
+#: by token (no regular expressions, so nothing can backtrack); a row written as
+#: a pattern ("(a+)+", "colou?r") is an authoring mistake and is refused.
+PATTERN_SYNTAX = frozenset("()[]*+?\\^$|<>")
+
 
 class LexiconError(ValueError):
     """A lexicon file is malformed: names the file, the line and the reason."""
@@ -149,6 +154,11 @@ def _parse_row(cells: list[str], path: str, lineno: int) -> Entry:
         raise LexiconError(path, lineno, f"unknown flag(s) {', '.join(sorted(unknown))}")
     if ("artifact" in flags) == ("ambiguous" in flags):
         raise LexiconError(path, lineno, "exactly one of 'artifact' or 'ambiguous' is required")
+    syntax = sorted(set(spun.replace(NUM_SLOT, "")) & PATTERN_SYNTAX)
+    if syntax:
+        raise LexiconError(path, lineno,
+                           f"spun form {spun!r} contains pattern syntax {''.join(syntax)!r}: "
+                           f"lexicon forms are literal text, not regular expressions")
     if not _tokens.word_tokens(spun):
         raise LexiconError(path, lineno, f"spun form {spun!r} has no word")
     words = len(spun.split())
@@ -188,11 +198,13 @@ def _parse_lines(lines: Iterable[str], path: str) -> Iterator[Entry]:
 
 
 def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
-    """Index entries; reject duplicate ids and duplicate spun forms.
+    """Index entries; reject duplicate ids, duplicate spun forms and chains.
 
     Later files may not silently override earlier ones: a user lexicon that
     wants a different original for a shipped spun form must say so by
-    removing it from a copy of the shipped file.
+    removing it from a copy of the shipped file. A rule whose original is
+    another rule's spun form (a chain, and so possibly a cycle) is refused:
+    a second pass would rewrite the restored text again.
     """
     entries = tuple(entries)
     ids: dict[str, Entry] = {}
@@ -213,6 +225,12 @@ def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
         index.setdefault(key, []).append(e)
         for o in e.originals:
             per_original.setdefault(o.lower(), set()).add(e.spun.lower())
+    for e in entries:
+        for o, other in _chained(e, index):
+            raise LexiconError(e.path, e.line,
+                               f"original {o!r} is the spun form of rule {other.id} "
+                               f"({other.path}:{other.line}); rules must not chain or cycle, "
+                               f"or a second pass would rewrite the restored text")
     trie: dict = {}
     name_trie: dict = {}
     for key, found in index.items():
@@ -234,6 +252,16 @@ def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
     )
 
 
+def _chained(e: Entry, index: dict) -> Iterator[tuple[str, Entry]]:
+    """(original, rule) pairs where an original of ``e`` is the spun form of ``rule``."""
+    for o in e.originals:
+        yield from ((o, other) for other in index.get(_tokens.phrase_key(o, keep_case=False), ())
+                    if not other.name)
+        if e.name:
+            yield from ((o, other) for other in index.get(_tokens.phrase_key(o, keep_case=True), ())
+                        if other.name)
+
+
 def load_lexicon(path: str | Path) -> Lexicon:
     """Load one lexicon file. Raises ``FileNotFoundError`` or :class:`LexiconError`."""
     p = Path(path)
@@ -253,24 +281,15 @@ def default_lexicon() -> Lexicon:
 def lint_lexicon(lexicon: Lexicon, sources: Iterable[str] | None = None) -> list[str]:
     """Problems that make a lexicon unsafe to ship; an empty list means none.
 
-    Checks what the parser cannot see row by row: an original that is another
-    rule's spun form (a second pass would rewrite it again, so the lexicon must
-    be acyclic), and sources missing from ``lexicons/SOURCES.md``.
+    The loader already refuses malformed rows, duplicates and chains; lint
+    adds what needs the project around the file: every source must be
+    defined in ``lexicons/SOURCES.md``.
 
-    >>> lex = parse_lexicon(["# respin-lexicon 1", "t/1\\tsecond\\tmoment\\td\\tambiguous",
-    ...                      "t/2\\tmoment\\tinstant\\td\\tambiguous"])
-    >>> lint_lexicon(lex)
-    ["t/1: original 'moment' is the spun form of t/2"]
+    >>> lex = parse_lexicon(["# respin-lexicon 1", "t/1\\tyr\\tyear\\tnowhere\\tartifact"])
+    >>> lint_lexicon(lex, sources={"seed:001"})
+    ["t/1: source 'nowhere' is not defined in SOURCES.md"]
     """
     problems = []
-    for e in lexicon.entries:
-        for o in e.originals:
-            for other in lexicon.index.get(_tokens.phrase_key(o, keep_case=False), ()):
-                problems.append(f"{e.id}: original {o!r} is the spun form of {other.id}")
-            if e.name:
-                for other in lexicon.index.get(_tokens.phrase_key(o, keep_case=True), ()):
-                    if other.name:
-                        problems.append(f"{e.id}: original {o!r} is the spun form of {other.id}")
     if sources is not None:
         known = set(sources)
         for e in lexicon.entries:
