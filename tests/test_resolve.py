@@ -55,3 +55,31 @@ def test_nothing_below_threshold_is_applied():
     _, low = decide("Officials stated the plan." + SPUN_CONTEXT, [], threshold=0.0)
     _, high = decide("Officials stated the plan." + SPUN_CONTEXT, [], threshold=1000.0)
     assert low and not high
+
+
+class _StubCluster:
+    """One candidate with two originals and fixed reading scores (-1 = keep)."""
+
+    def __init__(self, scores: dict[int, float]) -> None:
+        class _Cand:
+            originals = ("first", "second")
+            start, first, last = 0, 0, 1
+        self.cands = [_Cand()]
+        self.groups = [[0]]
+        self.scores = scores
+
+    def score(self, reading: tuple[int, ...]) -> float:
+        return self.scores[reading[0]]
+
+
+def test_a_close_rival_original_sinks_the_margin():
+    # "first" beats keeping by 5 nats, but "second" is nearly as good: the
+    # edit is a coin toss between two originals, so it is not made
+    from respin.resolve import _decide
+    assert _decide(_StubCluster({-1: 0.0, 0: 5.0, 1: 4.5}), threshold=2.0) == []
+    (d,) = _decide(_StubCluster({-1: 0.0, 0: 5.0, 1: -10.0}), threshold=2.0)
+    assert d.original == "first" and abs(d.score - 5.0) < 1e-3
+    # margin = best - log(exp(keep) + exp(rival)), so a rival as good as
+    # keeping costs exactly log 2
+    (d,) = _decide(_StubCluster({-1: 0.0, 0: 5.0, 1: 0.0}), threshold=2.0)
+    assert abs(d.score - (5.0 - 0.6931)) < 1e-3

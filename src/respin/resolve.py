@@ -15,9 +15,10 @@ natural text; ``a`` is small for artifacts).
 Candidates whose language-model contexts touch (adjacent or overlapping) form
 a cluster and are decided jointly, so "financial competitors" can become
 "economic competition" together. Each restoration's **score** is its margin:
-the best total with it minus the best total of the cluster without it. Only
-margins at or above the threshold are applied; a restoration that falls short
-is forbidden and the cluster decided again.
+the best total with it minus the best total without it or with another of the
+match's originals (summed in probability; see :func:`_decide`). Only margins
+at or above the threshold are applied; a restoration that falls short is
+forbidden and the cluster decided again.
 
 >>> from respin.candidates import analyse
 >>> from respin.detect import estimate
@@ -192,13 +193,29 @@ class _Cluster:
         return total + self.model.logp_sequence(self.prev, seq)
 
 
+def _logaddexp(a: float, b: float) -> float:
+    hi, lo = max(a, b), min(a, b)
+    return hi if lo == -math.inf else hi + math.log1p(math.exp(lo - hi))
+
+
 def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
     """Best reading of a cluster, keeping only restorations that clear ``threshold``.
 
-    The margin of a restoration is measured against the best reading that
-    leaves its whole overlap group untouched: "is restoring here better than
-    not touching this text?", whichever of the group's rules wins. A group
-    below the threshold is forbidden and the cluster decided again.
+    The margin of a restoration is the log-odds that this edit, rather than
+    anything else, is right: the best reading against the best reading that
+    leaves its whole overlap group untouched *and* the best reading that puts
+    back another original of the same match, summed in probability. "Is
+    restoring *this* better than not touching the text, or than restoring
+    the other original?" A restoration whose rival original is nearly as good
+    is a coin toss between two edits, and a wrong original costs a false
+    positive as well as the miss. A group below the threshold is forbidden
+    and the cluster decided again.
+
+    Other rules of the overlap group are not rivals: "on account of the
+    undeniable fact that" and its two halves usually restore the same words.
+    Measured 2026-11-25 on seed 001 plus the dev articles at threshold 2.0:
+    counting them as rivals too gave F0.5 0.881 / 0.805 (seed / dev) against
+    0.884 / 0.815.
     """
     group_of = {k: g for g in cl.groups for k in g}
     forbidden: set[int] = set()
@@ -214,9 +231,13 @@ def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
         for k, choice in enumerate(best_r):
             if choice >= 0:
                 group = group_of[k]
-                untouched = max((s for s, r in allowed if all(r[j] < 0 for j in group)),
-                                default=-math.inf)
-                margins[k] = best_s - untouched
+                untouched = rival = -math.inf
+                for s, r in allowed:
+                    if all(r[j] < 0 for j in group):
+                        untouched = max(untouched, s)
+                    elif r[k] >= 0 and r[k] != choice:
+                        rival = max(rival, s)
+                margins[k] = best_s - _logaddexp(untouched, rival)
         weak = [k for k, m in margins.items() if m < threshold]
         if not weak:
             return [Decision(cl.cands[k], cl.cands[k].originals[best_r[k]], margins[k])
