@@ -27,6 +27,19 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def clean_news_texts() -> list[str]:
+    """Clean news: the negative cases, plus ../shared's clean seeds and corpus when present."""
+    import json
+
+    texts = [json.loads(line)["spun"] for line in
+             (ROOT / "tests" / "cases" / "negative.jsonl").read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    if SHARED.exists():
+        texts += [p.read_text(encoding="utf-8") for p in sorted((SHARED / "corpus" / "clean").glob("*.txt"))]
+        texts += [(SHARED / "seeds" / f"{n}.txt").read_text(encoding="utf-8") for n in ("000", "002", "003", "004")]
+    return texts
+
+
 @pytest.fixture(scope="session")
 def referee():
     tools = shared_path("tools")

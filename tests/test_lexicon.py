@@ -145,17 +145,11 @@ def test_shipped_ids_are_stable_shape_and_unique():
 def test_no_artifact_row_matches_clean_text():
     # an artifact is by definition never edited English: one sighting in a
     # clean text would make it look spun
+    from conftest import clean_news_texts
+
     from respin.candidates import analyse
 
-    import json
-
-    texts = [json.loads(line)["spun"] for line in
-             (ROOT / "tests" / "cases" / "negative.jsonl").read_text(encoding="utf-8").splitlines()
-             if line.strip()]
-    shared = ROOT.parent / "shared"
-    if shared.exists():
-        texts += [p.read_text(encoding="utf-8") for p in sorted((shared / "corpus" / "clean").glob("*.txt"))]
-        texts += [(shared / "seeds" / f"{n}.txt").read_text(encoding="utf-8") for n in ("000", "002", "003", "004")]
+    texts = clean_news_texts()
     assert texts
     lex = default_lexicon()
     hits = [(t[c.start:c.end], c.entry.id) for t in texts for c in analyse(t, lex).candidates

@@ -7,17 +7,14 @@ default, ``pytest tests/test_properties.py --hypothesis-profile=thorough`` for
 from __future__ import annotations
 
 import io
-import json
 import re
-from pathlib import Path
 
+from conftest import clean_news_texts
 from hypothesis import given
 from hypothesis import strategies as st
 
 from respin import apply_edits, cli, default_lexicon, fix_and_explain, fix_lines, fix_text
 from respin.tokens import tokenize
-
-ROOT = Path(__file__).resolve().parent.parent
 
 LEX = default_lexicon()
 SPUN = sorted({e.spun for e in LEX if "<num>" not in e.spun})
@@ -108,16 +105,8 @@ def test_no_edit_inside_quotes_in_mixed_text(text):
 
 
 def _clean_sentences() -> list[str]:
-    """Sentences of clean news: the negative cases, plus ../shared's clean texts when present."""
-    texts = [json.loads(line)["spun"] for line in
-             (ROOT / "tests" / "cases" / "negative.jsonl").read_text(encoding="utf-8").splitlines()
-             if line.strip()]
-    shared = ROOT.parent / "shared"
-    if shared.exists():
-        texts += [p.read_text(encoding="utf-8") for p in sorted((shared / "corpus" / "clean").glob("*.txt"))]
-        texts += [(shared / "seeds" / f"{n}.txt").read_text(encoding="utf-8") for n in ("000", "002", "003", "004")]
     out = []
-    for t in texts:
+    for t in clean_news_texts():
         out += [s for s in re.split(r"(?<=[.!?”])\s+", t) if len(s.split()) > 3]
     return sorted(set(out))
 

@@ -222,3 +222,30 @@ def test_interrupted_run_leaves_the_old_output_in_place(tmp_path, sig, status):
     assert err.decode().startswith("respin error: ") and b"Traceback" not in err
     assert out.read_text(encoding="utf-8") == "the good old output\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.txt", "out.txt"]
+
+
+@pytest.mark.slow
+def test_100_mb_of_real_news_on_one_line(tmp_path):
+    # run with pytest --slow: minutes of work. The spun example and the clean
+    # seeds, newlines turned to spaces, repeated to 100 MB on a single line.
+    parts = [(Path(respin.__file__).parent / "data" / "example_spun.txt").read_text(encoding="utf-8")]
+    seeds = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+    parts += [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("00[0234].txt"))]
+    block = " ".join(parts).replace("\n", " ") + " "
+    big, small = tmp_path / "big.txt", tmp_path / "small.txt"
+    with big.open("w", encoding="utf-8") as fh:
+        for _ in range(100_000_000 // len(block.encode()) + 1):
+            fh.write(block)
+        fh.write("\n")
+    small.write_text(block * (2_000_000 // len(block.encode())) + "\n", encoding="utf-8")
+    out, log = tmp_path / "out.txt", tmp_path / "edits.jsonl"
+    status, rss_small, err = _peak_rss_mb(["-o", str(out), "--edits", str(log)], small)
+    assert status == 0, err
+    status, rss_big, err = _peak_rss_mb(["-o", str(out), "--edits", str(log)], big)
+    assert status == 0, err
+    assert rss_big < rss_small + 40, (rss_small, rss_big)
+    text = big.read_text(encoding="utf-8")
+    edits = [respin.Edit(r["start"], r["end"], r["before"], r["after"], r["rule"], r["score"])
+             for r in map(json.loads, log.read_text(encoding="utf-8").splitlines())]
+    assert len(edits) > 10_000 and all(e for e in edits)
+    assert respin.apply_edits(text, edits) == out.read_text(encoding="utf-8")

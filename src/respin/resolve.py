@@ -227,7 +227,7 @@ def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
     while True:
         allowed = [(s, r) for s, r in scored if all(r[k] < 0 for k in forbidden)]
         best_s, best_r = max(allowed, key=lambda x: x[0])
-        margins = {}
+        margins, over_untouched = {}, {}
         for k, choice in enumerate(best_r):
             if choice >= 0:
                 group = group_of[k]
@@ -238,11 +238,18 @@ def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
                     elif r[k] >= 0 and r[k] != choice:
                         rival = max(rival, s)
                 margins[k] = best_s - _logaddexp(untouched, rival)
+                over_untouched[k] = best_s - untouched
         weak = [k for k, m in margins.items() if m < threshold]
         if not weak:
             return [Decision(cl.cands[k], cl.cands[k].originals[best_r[k]], margins[k])
                     for k in sorted(margins, key=lambda k: cl.cands[k].start)]
-        forbidden.update(group_of[min(weak, key=lambda k: margins[k])])
+        k = min(weak, key=lambda k: margins[k])
+        # unsure whether to touch the text at all: forbid the whole overlap
+        # group. Sure the text changes but unsure of this rule's original
+        # ("through" or "in terms of" Getty Images?): forbid only this rule,
+        # so an overlapping rule can still win ("via Getty Images"). Forbidding
+        # the group here made a second pass restore what the first left.
+        forbidden.update(group_of[k] if over_untouched[k] < threshold else (k,))
 
 
 def resolve(segment: Segment, lexicon: Lexicon, model: ContextModel,
