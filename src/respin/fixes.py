@@ -65,10 +65,16 @@ def _edits_for(segment: Segment, decisions: list[Decision], config: Config) -> l
     return edits
 
 
-def explain_segment(text: str, config: Config) -> ExplainedText:
-    """Restore one segment. Text without lexicon matches returns at once, unscored."""
+def explain_segment(text: str, config: Config, glued: bool = False) -> ExplainedText:
+    """Restore one segment. Text without lexicon matches returns at once, unscored.
+
+    ``glued``: the segment starts inside a word (a run of letters too long for
+    one segment was cut hard), so its first token is a fragment, not a word.
+    """
     lexicon = config.lexicon()
     segment = analyse(text, lexicon)
+    if glued and segment.candidates and segment.candidates[0].first == 0:
+        segment = segment._replace(candidates=[c for c in segment.candidates if c.first > 0])
     if not segment.candidates:
         return ExplainedText(text, [])
     model = context_model()
@@ -112,20 +118,33 @@ def _cut(line: str, limit: int) -> list[str]:
     return pieces
 
 
-def _segments(lines: Iterable[str], limit: int) -> Iterator[list[tuple[int, int, str]]]:
+class _Pieces(list):
+    """The (line number, offset in line, text) pieces of one segment.
+
+    ``glued`` is set when the segment starts inside a run of letters that the
+    previous segment began (only a hard cut of a 100,000+ letter run does that).
+    """
+
+    glued = False
+
+
+def _segments(lines: Iterable[str], limit: int) -> Iterator[_Pieces]:
     """Group (line number, offset in line, text) pieces into segments of at most ``limit`` chars."""
-    buf: list[tuple[int, int, str]] = []
+    buf = _Pieces()
     size = 0
+    last = ""
     for n, line in enumerate(lines):
         check_text(line)
         offset = 0
         for piece in (_cut(line, limit) if len(line) > limit else (line,)):
             if buf and size + len(piece) > limit:
                 yield buf
-                buf, size = [], 0
+                buf, size = _Pieces(), 0
+                buf.glued = last.isalnum() and piece[:1].isalnum()
             buf.append((n, offset, piece))
             size += len(piece)
             offset += len(piece)
+            last = piece[-1:] or last
     if buf:
         yield buf
 
@@ -143,10 +162,10 @@ def split_lines(text: str) -> list[str]:
     return out
 
 
-def _fix_segment(segment: list[tuple[int, int, str]], config: Config) -> list[tuple[str, list[Edit]]]:
+def _fix_segment(segment: _Pieces, config: Config) -> list[tuple[str, list[Edit]]]:
     """Fix one segment; return each piece's output and its edits (offsets in its line)."""
     text = "".join(p for _, _, p in segment)
-    result = explain_segment(text, config)
+    result = explain_segment(text, config, segment.glued)
     if not result.edits:
         return [(p, []) for _, _, p in segment]
     out = []
@@ -165,8 +184,8 @@ def _fix_segment(segment: list[tuple[int, int, str]], config: Config) -> list[tu
     return out
 
 
-def _map_segments(segments: Iterable[list[tuple[int, int, str]]], config: Config,
-                  jobs: int) -> Iterator[tuple[list[tuple[int, int, str]], list[tuple[str, list[Edit]]]]]:
+def _map_segments(segments: Iterable[_Pieces], config: Config,
+                  jobs: int) -> Iterator[tuple[_Pieces, list[tuple[str, list[Edit]]]]]:
     """Fix segments in order, in ``jobs`` worker processes when ``jobs > 1``.
 
     At most ``2 * jobs`` segments are in flight, so memory stays bounded.
