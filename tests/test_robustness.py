@@ -192,18 +192,26 @@ def _peak_rss_mb(args: list[str], stdin_path: Path) -> tuple[int, float, bytes]:
     return proc.returncode, usage.ru_maxrss / 1024, err
 
 
-def _write_long_line(path: Path, mb: int) -> None:
-    block = ("x" * 999 + " ") * 1000 + "the provide chain grew 3 p.c "
+def _write_long_text(path: Path, mb: int, newline_every: int) -> None:
+    """``mb`` blocks of a million characters of long words plus one spun phrase,
+    with a newline after every ``newline_every``-th word (0: all on one line)."""
+    word = "x" * 999 + " "
+    words = [word] * 1000
+    if newline_every:
+        words = [w[:-1] + "\n" if i % newline_every == newline_every - 1 else w
+                 for i, w in enumerate(words)]
+    block = "".join(words) + "the provide chain grew 3 p.c "
     with path.open("w", encoding="utf-8") as fh:
         for _ in range(mb):
             fh.write(block)
         fh.write("\n")
 
 
-def test_a_single_100_mb_line_streams_in_bounded_memory(tmp_path):
+@pytest.mark.parametrize("newline_every", [0, 7], ids=["one-line", "many-lines"])
+def test_100_mb_stream_in_bounded_memory(tmp_path, newline_every):
     small, big = tmp_path / "small.txt", tmp_path / "big.txt"
-    _write_long_line(small, 2)
-    _write_long_line(big, 100)
+    _write_long_text(small, 2, newline_every)
+    _write_long_text(big, 100, newline_every)
     out = tmp_path / "out.txt"
     status, rss_small, err = _peak_rss_mb(["-o", str(out)], small)
     assert status == 0, err
@@ -215,7 +223,8 @@ def test_a_single_100_mb_line_streams_in_bounded_memory(tmp_path):
         - 100 * len("provide") + 100 * len("supply")
     with out.open("rb") as fh:
         head = fh.read(1_001_100)
-    assert head.count(b"supply chain grew 3 percent") == 1 and b"\n" not in head
+    assert head.count(b"supply chain grew 3 percent") == 1
+    assert (b"\n" in head) == bool(newline_every)
 
 
 @pytest.mark.parametrize("sig, status", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
