@@ -73,3 +73,15 @@ def test_explain_spin_reports_evidence_with_the_shipped_lexicon():
 def test_calibration_constants_put_the_midpoint_at_ten():
     assert SPUN_PRIOR_LOGODDS + EVIDENCE_WEIGHT * 10 == pytest.approx(0.0)
     assert default_lexicon() is default_lexicon()
+
+
+def test_one_ambiguous_word_repeated_is_one_piece_of_evidence():
+    # a clean sentence repeated four times: "Additionally" x4 used to score
+    # 0.57 (over the 0.5 gate) and become "Also" (found by the clean-text property)
+    from respin import fix_text, spin_score
+
+    text = "Additionally, it asked the regulator to publish its findings in full. " * 4
+    assert spin_score(text) < 0.1
+    assert fix_text(text) == text
+    # artifacts still count every time
+    assert spin_score("Shares rose 3 p.c. " * 4) > spin_score("Shares rose 3 p.c. ")

@@ -99,17 +99,28 @@ def _readings(group: list[Candidate]) -> int:
 def _split(cluster: list[Candidate]) -> list[list[Candidate]]:
     """Cut a cluster whose joint readings exceed MAX_READINGS into smaller runs.
 
-    Cuts are greedy (news text never gets near the limit); if a cut falls
-    inside a chain of overlapping matches, :func:`resolve` drops any decision
-    that overlaps an earlier one.
+    Cuts fall between overlap groups, where two candidates merely touch, so
+    rival rules for the same words ("enterprise" and "enterprise mannequin")
+    are always decided together; cutting between them let the first part
+    restore "enterprise" alone and a second pass then "mannequin" (found by
+    the idempotence property). Only a single overlap group too big on its own
+    (hostile text) is cut inside; :func:`resolve` then drops any decision that
+    overlaps an earlier one.
     """
     if _readings(cluster) <= MAX_READINGS:
         return [cluster]
     parts: list[list[Candidate]] = [[]]
-    for c in cluster:
-        if parts[-1] and _readings(parts[-1] + [c]) > MAX_READINGS:
+    for run in _runs(cluster, touching=False):
+        group = [cluster[k] for k in run]
+        if parts[-1] and _readings(parts[-1] + group) > MAX_READINGS:
             parts.append([])
-        parts[-1].append(c)
+        if _readings(group) <= MAX_READINGS:
+            parts[-1].extend(group)
+            continue
+        for c in group:
+            if parts[-1] and _readings(parts[-1] + [c]) > MAX_READINGS:
+                parts.append([])
+            parts[-1].append(c)
     return parts
 
 
