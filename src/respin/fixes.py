@@ -65,6 +65,31 @@ def _edits_for(segment: Segment, decisions: list[Decision], config: Config) -> l
     return edits
 
 
+#: Tokens of context on each side in which a restoration may not create a new
+#: lexicon match (longer than any spun form that can straddle a restoration).
+_CREATED_MATCH_WINDOW = 8
+
+
+def _creates_match(segment: Segment, d: Decision, lexicon, config: Config) -> bool:
+    """Would restoring ``d`` form, with its neighbours, the spun form of an
+    artifact or name rule? Then a second pass would edit again ("via ZUMA Press
+    Wire": "via" -> "through" makes "through ZUMA Press Wire", a name rule's spun
+    form), so the restoration is left out and the text stays as written.
+    Ambiguous matches created this way are allowed: a second pass weighs them
+    like any other word (vetoing them too cost seed 001 a correct "within",
+    measured 2026-11-25; no other change on 001 and the dev articles).
+    """
+    c, tokens, text = d.candidate, segment.tokens, segment.text
+    lo = max(0, c.first - _CREATED_MATCH_WINDOW)
+    hi = min(len(tokens), c.last + _CREATED_MATCH_WINDOW)
+    head, tail = text[tokens[lo].start:c.start], text[c.end:tokens[hi - 1].end]
+    after = transfer_case(text[c.start:c.end], d.original) if config.preserve_case else d.original
+    start, end = len(head), len(head) + len(after)
+    return any(m.start < end and start < m.end and (m.start < start or m.end > end)
+               and (m.entry.artifact or m.entry.name)
+               for m in analyse(head + after + tail, lexicon).candidates)
+
+
 def explain_segment(text: str, config: Config, glued: bool = False) -> ExplainedText:
     """Restore one segment. Text without lexicon matches returns at once, unscored.
 
@@ -80,6 +105,7 @@ def explain_segment(text: str, config: Config, glued: bool = False) -> Explained
     model = context_model()
     evidence = estimate(segment, lexicon, model)
     decisions = resolve(segment, lexicon, model, evidence, config.threshold)
+    decisions = [d for d in decisions if not _creates_match(segment, d, lexicon, config)]
     edits = _edits_for(segment, decisions, config)
     return ExplainedText(apply_edits(text, edits), edits)
 
