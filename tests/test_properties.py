@@ -13,7 +13,14 @@ from conftest import clean_news_texts
 from hypothesis import given
 from hypothesis import strategies as st
 
-from respin import apply_edits, cli, default_lexicon, fix_and_explain, fix_lines, fix_text
+from respin import (
+    apply_edits,
+    cli,
+    default_lexicon,
+    fix_and_explain,
+    fix_lines,
+    fix_text,
+)
 from respin.tokens import tokenize
 
 LEX = default_lexicon()

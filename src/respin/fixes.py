@@ -24,7 +24,6 @@ from .edits import Edit, ExplainedText, apply_edits, article_for, transfer_case
 from .resolve import Decision, resolve
 from .scoring import context_model
 
-
 __all__ = ["fix_text", "fix_and_explain", "fix_lines", "fix_stream", "explain_segment", "split_lines"]
 
 
@@ -110,8 +109,8 @@ def explain_segment(text: str, config: Config, glued: bool = False) -> Explained
     return ExplainedText(apply_edits(text, edits), edits)
 
 
-_LAST_SPACE = re.compile(r".*\s", re.S)
-_LAST_WORD_EDGE = re.compile(r".*(?:(?<=[^\W_])(?=[\W_])|(?<=[\W_])(?=[^\W_]))", re.S)
+_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
+_LAST_WORD_EDGE = re.compile(r".*(?:(?<=[^\W_])(?=[\W_])|(?<=[\W_])(?=[^\W_]))", re.DOTALL)
 
 
 def cut_point(line: str, limit: int) -> int:
