@@ -119,3 +119,7 @@ def test_a_restoration_that_would_form_a_name_rule_is_left_out():
     once = fix_text(text)
     assert once.endswith("thousands via ZUMA Press Wire,")
     assert fix_text(once) == once
+    # judged with all edits applied: "as a substitute" -> "instead" and
+    # "of Could" -> "of May" together form no spun form ("as a substitute of"
+    # is gone), so both stay
+    assert fix_text("as a substitute of Could,") == "instead of May,"
