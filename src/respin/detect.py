@@ -212,16 +212,18 @@ def _loglik(pairs: Sequence[tuple[float, float]], untouched: int, rho: float,
 
 
 def _repeat_weights(candidates: Sequence[Candidate]) -> list[float]:
-    """Weight of each match as document evidence: 1, or 1/n for the n matches of
-    one ambiguous rule. An author who writes "Additionally," once writes it
-    again; four sightings of one ordinary word are one piece of evidence, not
-    four, whereas a spinner shows itself through many different rules. Found by
-    the clean-text property: one clean sentence repeated four times scored 0.57
-    (above the 0.5 gate) and "Additionally" became "Also". Artifacts keep full
-    weight: every "p.c" is the spinner's again.
+    """Weight of each match as document evidence: 1, or 1/sqrt(n) for each of
+    the n matches of one ambiguous rule (together sqrt(n)). An author who
+    writes "Additionally," once writes it again, so repeats are weaker evidence
+    than as many different rules; every "p.c" (artifact) is the spinner's again
+    and keeps full weight. Found by the clean-text property: one clean sentence
+    repeated four times scored 0.57 (over the 0.5 gate) and "Additionally"
+    became "Also"; now 0.05 (0.09 for ten repeats). Measured 2026-11-25: 1/n
+    instead cost the synthetic suite recall 0.552 -> 0.513, 1/sqrt(n) 0.533;
+    seed 001, dev and heldout unchanged either way.
     """
     counts = Counter(c.entry.id for c in candidates if not c.entry.artifact)
-    return [1.0 if c.entry.artifact else 1.0 / counts[c.entry.id] for c in candidates]
+    return [1.0 if c.entry.artifact else counts[c.entry.id] ** -0.5 for c in candidates]
 
 
 def estimate(segment: Segment, lexicon: Lexicon, model: ContextModel,
