@@ -139,8 +139,10 @@ def test_a_word_cut_at_a_segment_boundary_is_not_matched(lead):
 @pytest.mark.parametrize("phrase", ["p.c ", "financial ", "the way forward for ", "White Home "])
 def test_long_runs_of_one_lexicon_phrase(phrase):
     # every match touches the next, so the whole run is one cluster: the
-    # worst case for the joint decoder (it must split, and stay linear)
-    small, big = phrase * 500, phrase * 1000
+    # worst case for the joint decoder (it must split, and stay linear). The
+    # artifacts in front make both texts clearly spun, so both are fully scored.
+    spun = "Shares rose 3 p.c in the provide chain {industry}. " * 5
+    small, big = spun + phrase * 500, spun + phrase * 1000
     t_small = min(_timed(respin.fix_text, small) for _ in range(2))
     t_big = min(_timed(respin.fix_text, big) for _ in range(2))
     assert t_big < 3.0 * t_small + 0.05, (t_small, t_big)
