@@ -109,18 +109,15 @@ def _split(cluster: list[Candidate]) -> list[list[Candidate]]:
     """
     if _readings(cluster) <= MAX_READINGS:
         return [cluster]
-    parts: list[list[Candidate]] = [[]]
+    units: list[list[Candidate]] = []  # overlap groups; a group too big alone goes one by one
     for run in _runs(cluster, touching=False):
         group = [cluster[k] for k in run]
-        if parts[-1] and _readings(parts[-1] + group) > MAX_READINGS:
+        units.extend([group] if _readings(group) <= MAX_READINGS else [[c] for c in group])
+    parts: list[list[Candidate]] = [[]]
+    for unit in units:
+        if parts[-1] and _readings(parts[-1] + unit) > MAX_READINGS:
             parts.append([])
-        if _readings(group) <= MAX_READINGS:
-            parts[-1].extend(group)
-            continue
-        for c in group:
-            if parts[-1] and _readings(parts[-1] + [c]) > MAX_READINGS:
-                parts.append([])
-            parts[-1].append(c)
+        parts[-1].extend(unit)
     return parts
 
 
