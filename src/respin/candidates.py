@@ -24,7 +24,7 @@ rather than word pairs: ``builtin/brace`` ("{industry}" -> "industry") and
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 import regex
@@ -323,9 +323,11 @@ def _fill(original: str, slot: str | None) -> str:
 
 
 def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = None,
-                    protected: list[bool] | None = None) -> list[Candidate]:
+                    protected: list[bool] | None = None,
+                    starts: Iterable[int] | None = None) -> list[Candidate]:
     """All unprotected matches, sorted by start; overlapping matches are all kept
-    (the resolver chooses among them)."""
+    (the resolver chooses among them). ``starts`` limits the token indexes a
+    match may start at (ascending; default all)."""
     if tokens is None:
         tokens = tokenize(text)
     if protected is None:
@@ -334,7 +336,8 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
     exact = [t.text for t in tokens]
     lows = [w.lower() for w in exact]
     out: list[Candidate] = []
-    for i, t in enumerate(tokens):
+    for i in range(len(tokens)) if starts is None else starts:
+        t = tokens[i]
         if protected[i]:
             continue
         low = lows[i]

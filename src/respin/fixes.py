@@ -14,10 +14,13 @@ through bounded memory. :func:`fix_text`, :func:`fix_lines` and
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Iterable, Iterator
 
-from .candidates import Segment, analyse
+from .candidates import Segment, analyse, find_candidates, protected_mask
+from .tokens import tokenize
 from .config import Config, check_text, config_from_kwargs
 from .detect import estimate
 from .edits import Edit, ExplainedText, apply_edits, article_for, transfer_case
@@ -77,12 +80,29 @@ def _created_matches(text: str, edits: list[Edit], lexicon) -> set[int]:
     for e in edits:  # where each edit's text lands in the restored text
         spans.append((e.start + shift, e.start + shift + len(e.after)))
         shift += len(e.after) - (e.end - e.start)
+    restored = apply_edits(text, edits)
+    tokens = tokenize(restored)
+    positions = [t.start for t in tokens]
+    # only a match starting at most (longest spun form - 1) tokens before an
+    # edit can reach into it: match from those token positions only
+    back = _longest_spun_form(lexicon) - 1
+    starts: set[int] = set()
+    for a, b in spans:
+        first = max(bisect.bisect_right(positions, a) - 1, 0)
+        starts.update(range(max(first - back, 0), bisect.bisect_left(positions, b)))
+    found = find_candidates(restored, lexicon, tokens, protected_mask(restored, tokens), sorted(starts))
     bad = set()
-    for m in analyse(apply_edits(text, edits), lexicon).candidates:
+    for m in found:
         if m.entry.artifact or m.entry.name:
             bad.update(k for k, (a, b) in enumerate(spans)
                        if m.start < b and a < m.end and (m.start < a or m.end > b))
     return bad
+
+
+@functools.lru_cache(maxsize=16)
+def _longest_spun_form(lexicon) -> int:
+    """Tokens in the lexicon's longest spun form (a brace artifact may be longer)."""
+    return max((len(key) for key in lexicon.index), default=1)
 
 
 def explain_segment(text: str, config: Config, glued: bool = False) -> ExplainedText:
