@@ -32,8 +32,6 @@ def run(*args: str, stdin: bytes = b"") -> tuple[int, bytes, str]:
     return status, out.getvalue(), err.getvalue()
 
 
-run_cli = run
-
 
 def test_restores_the_example_line():
     assert run(stdin=SPUN.encode()) == (0, respin.fix_text(SPUN).encode(), "")
@@ -128,11 +126,11 @@ def test_a_word_cut_at_a_segment_boundary_is_not_matched(lead):
     # when the cut falls just before "yr" (an artifact: "year") the next segment starts with
     # it, but it is the tail of the run, not the word
     limit = respin.Config().max_segment_chars
-    run = "q" * (limit - len(lead))
-    text = lead + run + "yr at 3 p.c in the provide chain.\n"
+    letters = "q" * (limit - len(lead))
+    text = lead + letters + "yr at 3 p.c in the provide chain.\n"
     out = respin.fix_text(text)
-    assert out == lead + run + "yr at 3 percent in the supply chain.\n"
-    status, cli_out, _ = run_cli(stdin=text.encode())
+    assert out == lead + letters + "yr at 3 percent in the supply chain.\n"
+    status, cli_out, _ = run(stdin=text.encode())
     assert status == 0 and cli_out == out.encode()
 
 
