@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from respin.lexicon import FORMAT_HEADER, LexiconError, build_lexicon, lint_lexicon, load_lexicon  # noqa: E402
+from respin.lexicon import (FORMAT_HEADER, LexiconError, build_lexicon, format_row,  # noqa: E402
+                            lint_lexicon, load_lexicon)
 
 LEXICONS = ROOT / "lexicons"
 SHIPPED = ROOT / "src" / "respin" / "data" / "lexicon.tsv"
@@ -45,9 +46,7 @@ def build_text(paths: list[Path] | None = None) -> str:
         lex = load_lexicon(path)
         entries.extend(lex.entries)
         out.append(f"## {path.name}")
-        for e in lex.entries:
-            out.append("\t".join([e.id, e.spun, "|".join(e.originals), e.source,
-                                  ",".join(sorted(e.flags))]))
+        out.extend(format_row(e) for e in lex.entries)
     merged = build_lexicon(entries)
     problems = lint_lexicon(merged, defined_sources())
     if problems:

@@ -21,7 +21,18 @@ def parse(*rows: str):
 
 @pytest.mark.parametrize("row, reason", [
     ("a/1\tp.c\tpercent\td", "expected 5 tab-separated fields"),
-    ("a/1\tp.c\tpercent\td\tartifact\textra", "expected 5 tab-separated fields"),
+    ("a/1\tp.c\tpercent\td\tartifact\tn=1\textra", "expected 5 tab-separated fields"),
+    ("a/1\tp.c\tpercent\td\tartifact\textra", "bad counts part 'extra'"),
+    ("a/1\tp.c\tpercent\td\tartifact\t", "empty counts field"),
+    ("a/1\tp.c\tpercent\td\tartifact\tn=", "non-negative integer"),
+    ("a/1\tp.c\tpercent\td\tartifact\tn=-2", "non-negative integer"),
+    ("a/1\tp.c\tpercent\td\tartifact\tn=1.5", "non-negative integer"),
+    ("a/1\tp.c\tpercent\td\tartifact\tn=٣", "non-negative integer"),
+    ("a/1\tp.c\tpercent\td\tartifact\tn=1|2", "2 item(s) for 1 original(s)"),
+    ("a/1\tp.c\tpercent|per cent\td\tartifact\tkept=4", "1 item(s) for 2 original(s)"),
+    ("a/1\tp.c\tpercent\td\tartifact\tn=1;n=2", "given twice"),
+    ("a/1\tp.c\tpercent\td\tartifact\tn=1;seen=2", "bad counts part 'seen=2'"),
+    ("a/1\tp.c\tpercent\td\tartifact\tn=1,kept=2", "non-negative integer"),
     ("\tp.c\tpercent\td\tartifact", "bad rule id"),
     ("a/1\t\tpercent\td\tartifact", "empty spun form"),
     ("a/1\tp.c\t\td\tartifact", "empty original"),
@@ -46,6 +57,28 @@ def test_bad_rows_name_file_line_and_reason(row, reason):
     assert info.value.path == "t.tsv" and info.value.line == 3
     assert reason in info.value.reason
     assert str(info.value).startswith("t.tsv:3: ")
+
+
+@pytest.mark.parametrize("field, counts, kept", [
+    ("n=12|3;kept=40|7", (12, 3), (40, 7)),
+    ("n=5|0", (5, 0), None),
+    ("kept=0|9", None, (0, 9)),
+    ("kept=1|2;n=3|4", (3, 4), (1, 2)),
+])
+def test_counts_field_is_parsed_per_original(field, counts, kept):
+    (e,) = parse(f"a/1\tinvoice\tbill|account\td\tambiguous\t{field}")
+    assert (e.counts, e.kept) == (counts, kept)
+
+
+def test_rows_without_counts_have_none_and_round_trip():
+    from respin.lexicon import format_row
+
+    rows = ["a/1\tinvoice\tbill|account\td\tambiguous\tn=12|3;kept=40|7",
+            "a/2\tyr\tyear\td\tartifact",
+            "a/3\tprovide chain\tsupply chain\td\tartifact,multiword\tkept=2"]
+    lex = parse(*rows)
+    assert (lex.entries[1].counts, lex.entries[1].kept) == (None, None)
+    assert [format_row(e) for e in lex] == rows
 
 
 def test_header_is_required():

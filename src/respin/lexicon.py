@@ -13,6 +13,15 @@ A lexicon is a UTF-8 TSV file, one rule per line::
 ``ambiguous`` (the spun form is a normal word, e.g. "financial") is required;
 ``multiword`` is required exactly when the spun form contains a space.
 
+An optional sixth field records what real spun/original pairs showed
+(written by ``respin learn``)::
+
+    learn/0001	invoice	bill	learned	ambiguous	n=12;kept=3
+
+``n`` gives, per original (same order, ``|``-separated), how many times the
+spun form was seen replacing it; ``kept`` how many times each original was
+seen left unchanged in the aligned text. Either part may be absent.
+
 The parser is strict: any malformed row raises :class:`LexiconError` naming
 the file and line, because a silently skipped rule is a silently missed
 restoration (symspellpy's loaders skip bad rows; respin does not).
@@ -38,6 +47,7 @@ __all__ = [
     "Lexicon",
     "LexiconError",
     "default_lexicon",
+    "format_row",
     "lint_lexicon",
     "load_lexicon",
     "parse_lexicon",
@@ -83,6 +93,11 @@ class Entry:
     flags: frozenset[str]
     path: str = ""
     line: int = 0
+    #: Times the spun form was observed replacing each original (``n=`` in the
+    #: counts field), aligned with ``originals``; ``None`` when not recorded.
+    counts: tuple[int, ...] | None = None
+    #: Times each original was observed left unchanged (``kept=``); ``None`` when not recorded.
+    kept: tuple[int, ...] | None = None
 
     @property
     def artifact(self) -> bool:
@@ -131,10 +146,59 @@ class Lexicon:
 
 
 
+#: Keys of the optional counts field, in the order they are written.
+COUNT_KEYS = ("n", "kept")
+
+
+def _parse_counts(text: str, width: int, path: str, lineno: int
+                  ) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
+    """Parse ``n=12|3;kept=40|7`` into ``(counts, kept)``, one integer per original."""
+    found: dict[str, tuple[int, ...]] = {}
+    for part in text.split(";"):
+        key, eq, values = part.strip().partition("=")
+        if not eq or key not in COUNT_KEYS:
+            raise LexiconError(path, lineno, f"bad counts part {part.strip()!r}: "
+                                             f"expected n=... or kept=...")
+        if key in found:
+            raise LexiconError(path, lineno, f"counts part {key!r} given twice")
+        items = values.split("|")
+        if any(not (v.isascii() and v.isdigit()) for v in items):
+            raise LexiconError(path, lineno, f"counts {key}={values!r}: each item must be "
+                                             f"a non-negative integer")
+        if len(items) != width:
+            raise LexiconError(path, lineno, f"counts {key}= has {len(items)} item(s) for "
+                                             f"{width} original(s)")
+        found[key] = tuple(int(v) for v in items)
+    return found.get("n"), found.get("kept")
+
+
+def format_counts(entry: Entry) -> str:
+    """The counts field of ``entry`` as written in a TSV row ('' when it records none)."""
+    parts = [f"{key}={'|'.join(map(str, values))}"
+             for key, values in zip(COUNT_KEYS, (entry.counts, entry.kept)) if values is not None]
+    return ";".join(parts)
+
+
+def format_row(entry: Entry) -> str:
+    """``entry`` as one TSV line (no newline): five fields, plus counts when it has any.
+
+    >>> format_row(Entry("t/1", "invoice", ("bill",), "demo", frozenset({"ambiguous"}),
+    ...                  counts=(12,), kept=(3,)))
+    't/1\\tinvoice\\tbill\\tdemo\\tambiguous\\tn=12;kept=3'
+    """
+    cells = [entry.id, entry.spun, "|".join(entry.originals), entry.source,
+             ",".join(sorted(entry.flags))]
+    counts = format_counts(entry)
+    if counts:
+        cells.append(counts)
+    return "\t".join(cells)
+
+
 def _parse_row(cells: list[str], path: str, lineno: int) -> Entry:
-    if len(cells) != 5:
-        raise LexiconError(path, lineno, f"expected 5 tab-separated fields, found {len(cells)}")
-    rule_id, spun, original, source, flag_text = (c.strip() for c in cells)
+    if len(cells) not in (5, 6):
+        raise LexiconError(path, lineno,
+                           f"expected 5 tab-separated fields (6 with counts), found {len(cells)}")
+    rule_id, spun, original, source, flag_text = (c.strip() for c in cells[:5])
     if not rule_id or any(ch.isspace() for ch in rule_id):
         raise LexiconError(path, lineno, f"bad rule id {rule_id!r}")
     if not spun:
@@ -171,7 +235,12 @@ def _parse_row(cells: list[str], path: str, lineno: int) -> Entry:
             raise LexiconError(path, lineno, f"original {o!r} equals the spun form")
         if (NUM_SLOT in o) != (NUM_SLOT in spun) or o.count(NUM_SLOT) > 1:
             raise LexiconError(path, lineno, f"slot {NUM_SLOT} must appear once in both forms")
-    return Entry(rule_id, spun, originals, source, flags, path, lineno)
+    counts = kept = None
+    if len(cells) == 6:
+        if not cells[5].strip():
+            raise LexiconError(path, lineno, "empty counts field (omit the tab, or write n=...)")
+        counts, kept = _parse_counts(cells[5].strip(), len(originals), path, lineno)
+    return Entry(rule_id, spun, originals, source, flags, path, lineno, counts, kept)
 
 
 def parse_lexicon(lines: Iterable[str], path: str = "<string>") -> Lexicon:
