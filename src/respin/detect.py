@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from .candidates import Candidate, Segment, _name_protected, analyse
 from .config import Config, check_text, config_from_kwargs
-from .lexicon import Lexicon
+from .lexicon import Entry, Lexicon
 from .scoring import ContextModel, context_model, lm_words
 
 __all__ = ["Evidence", "DocumentEvidence", "estimate", "spin_score", "looks_spun",
@@ -142,19 +142,48 @@ def _key(c: Candidate) -> tuple:
 EVIDENCE_WORD_CREDIT = 6.66
 
 
-def choice_prob(lexicon: Lexicon, original: str, rank: int) -> float:
+#: Pseudo-count of the prior in :func:`choice_prob` when the lexicon records
+#: how often the spinner chose each spun form (``n=`` counts learned from real
+#: pairs): the observed share n/N is shrunk towards the count-free prior with
+#: this weight. See the measurement note in docs/benchmarks.md (channel weights).
+CHOICE_PRIOR_WEIGHT = 2.0
+
+
+def choice_prob(lexicon: Lexicon, original: str, rank: int, entry: Entry | None = None) -> float:
     """P(the spinner wrote this spun form | it rewrote ``original``), times a rank prior.
 
-    An original with ``k`` spun forms in the lexicon gets ``k ** -0.5`` rather
-    than the uniform ``1/k``: spinners favour a few forms per word, and the
-    lexicon lists rare ones too. The ``rank``-th original of a row (0 = first)
-    is weighted by ``ORIGINAL_RANK_DECAY ** rank``, so the author's order
-    counts. Both measured on seed 001 plus the dev corpus (13 documents):
-    F0.5 at the same threshold was 0.772 for 1/k, 0.787 for 1/sqrt(k) with
-    rank decay 0.5, 0.772 with no rank decay.
+    Without counts, an original with ``k`` spun forms in the lexicon gets
+    ``k ** -0.5`` rather than the uniform ``1/k``: spinners favour a few forms
+    per word, and the lexicon lists rare ones too. The ``rank``-th original of
+    a row (0 = first) is weighted by ``ORIGINAL_RANK_DECAY ** rank``, so the
+    author's order counts. Both measured on seed 001 plus the dev corpus (13
+    documents): F0.5 at the same threshold was 0.772 for 1/k, 0.787 for
+    1/sqrt(k) with rank decay 0.5, 0.772 with no rank decay.
+
+    When real spun/original pairs were seen rewriting ``original`` ``N`` times
+    (``Lexicon.observed``) and ``entry`` records ``n`` of them for this spun
+    form, the channel probability is the observed share shrunk towards that
+    prior: ``(n + W * prior) / (N + W)`` with ``W`` = :data:`CHOICE_PRIOR_WEIGHT`.
+    So rival originals of one row are ranked by how often the spinner really
+    wrote this form for each, and a form never seen for a frequently observed
+    original loses weight.
+
+    >>> from respin.lexicon import parse_lexicon
+    >>> lex = parse_lexicon(["# respin-lexicon 1",
+    ...     "t/1\\tthroughout\\tacross|during\\tdemo\\tambiguous\\tn=9|1",
+    ...     "t/2\\tall through\\tduring\\tdemo\\tambiguous,multiword\\tn=3"])
+    >>> e = lex.by_id("t/1")
+    >>> round(choice_prob(lex, "across", 0, e), 3), round(choice_prob(lex, "during", 1, e), 3)
+    (1.0, 0.285)
     """
-    k = lexicon.spun_forms_per_original.get(original.lower(), 1)
-    return k ** -0.5 * ORIGINAL_RANK_DECAY ** rank
+    low = original.lower()
+    k = lexicon.spun_forms_per_original.get(low, 1)
+    prior = k ** -0.5 * ORIGINAL_RANK_DECAY ** rank
+    seen = lexicon.observed.get(low)
+    if not seen or not seen[0]:
+        return prior
+    n = entry.counts[rank] if entry is not None and entry.counts is not None else 0
+    return (n + CHOICE_PRIOR_WEIGHT * prior) / (seen[0] + CHOICE_PRIOR_WEIGHT)
 
 
 def _phrase_terms(model: ContextModel, phrase: str) -> tuple[float, int]:
@@ -171,7 +200,7 @@ def _terms(c: Candidate, lexicon: Lexicon, model: ContextModel, text: str
     art = ARTIFACT_NATURAL if c.entry.artifact else 1.0
     raw, credited = [], []
     for rank, o in enumerate(c.originals):
-        q = choice_prob(lexicon, o, rank)
+        q = choice_prob(lexicon, o, rank, c.entry)
         lo, no = _phrase_terms(model, o)
         raw.append((o.lower(), q * math.exp(lo)))
         credited.append((o.lower(), q * math.exp(lo + EVIDENCE_WORD_CREDIT * no)))

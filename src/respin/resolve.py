@@ -154,7 +154,7 @@ class _Cluster:
             terms, words = [], []
             for rank, o in enumerate(c.originals):
                 r = spun * min(max(evidence.rate_of(o, c), _RATE_EPS), 1 - _RATE_EPS)
-                q = choice_prob(lexicon, o, rank)
+                q = choice_prob(lexicon, o, rank, c.entry)
                 terms.append(math.log(r * q))
                 words.append(lm_words(o))
             self.edit_terms.append(terms)

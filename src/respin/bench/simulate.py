@@ -26,7 +26,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .corpora import CorpusError, Document, parse_annotation, token_key
@@ -66,11 +66,19 @@ _SENTENCE_END = re.compile(r"[.!?:][\"”’')\]]*\s*$")
 
 @dataclass(frozen=True, slots=True)
 class SpinnerTable:
-    """Originals (as lowercase word tuples) mapped to their spun forms."""
+    """Originals (as lowercase word tuples) mapped to their spun forms.
+
+    ``weights`` holds, for a table learned from real pages, how often each spun
+    form was seen for the original (same order as ``forms``); ``keep`` the
+    chance the spinner leaves that original alone. Both are empty for a
+    hand-written table (uniform choice, every occurrence eligible at ``rate``).
+    """
 
     path: str
     forms: dict[tuple[str, ...], tuple[str, ...]]
     max_words: int
+    weights: dict[tuple[str, ...], tuple[int, ...]] = field(default_factory=dict)
+    keep: dict[tuple[str, ...], float] = field(default_factory=dict)
 
     def pairs(self) -> Iterator[tuple[str, str]]:
         """Every (original, spun form) pair of the table."""
@@ -86,10 +94,22 @@ def parse_table(lines: Iterable[str], path: str = "<string>") -> SpinnerTable:
     """Parse a spinner table strictly; a bad row raises :class:`CorpusError` with its line.
 
     After the header and ``#`` comments comes a column header ``original<TAB>spun``,
-    then one row per original, spun forms separated by ``|``.
+    then one row per original, spun forms separated by ``|``. A table learned
+    from real pages (``scripts/learned_table.py``) has the column header
+    ``original<TAB>spun<TAB>kept``: each spun form carries the number of times
+    it was seen (``stated:12``) and ``kept`` how often the original was seen
+    left alone, so the simulator picks forms by frequency and spins each
+    original at ``rate * seen / (seen + kept)``.
+
+    >>> t = parse_table(["# respin-bench spinner table 1", "original\\tspun\\tkept",
+    ...                  "said\\tstated:3|mentioned:1\\t4"])
+    >>> t.forms[("said",)], t.weights[("said",)], t.keep[("said",)]
+    (('stated', 'mentioned'), (3, 1), 0.5)
     """
     forms: dict[tuple[str, ...], tuple[str, ...]] = {}
-    seen_columns = False
+    weights: dict[tuple[str, ...], tuple[int, ...]] = {}
+    keep: dict[tuple[str, ...], float] = {}
+    columns: list[str] | None = None
     for n, raw in enumerate(lines, 1):
         line = raw.rstrip("\r\n")
         if n == 1:
@@ -99,20 +119,39 @@ def parse_table(lines: Iterable[str], path: str = "<string>") -> SpinnerTable:
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
-        if not seen_columns:
-            if cells != ["original", "spun"]:
-                raise CorpusError(path, n, "expected the column header 'original<TAB>spun'")
-            seen_columns = True
+        if columns is None:
+            if cells not in (["original", "spun"], ["original", "spun", "kept"]):
+                raise CorpusError(path, n, "expected the column header 'original<TAB>spun' "
+                                           "or 'original<TAB>spun<TAB>kept'")
+            columns = cells
             continue
-        if len(cells) != 2:
-            raise CorpusError(path, n, f"expected 2 tab-separated fields, found {len(cells)}")
+        if len(cells) != len(columns):
+            raise CorpusError(path, n, f"expected {len(columns)} tab-separated fields, "
+                                       f"found {len(cells)}")
+        learned = len(columns) == 3
         original, spun_text = cells[0].strip(), cells[1]
         words = tuple(w.lower() for w in original.split())
         if not words or any(not _WORD.fullmatch(w) for w in words):
             raise CorpusError(path, n, f"original {original!r} must be plain words")
         if words in forms:
             raise CorpusError(path, n, f"original {original!r} is listed twice")
-        spun = tuple(s.strip() for s in spun_text.split("|"))
+        items = [s.strip() for s in spun_text.split("|")]
+        counts: list[int] = []
+        if learned:
+            parsed = []
+            for item in items:
+                form, colon, count = item.rpartition(":")
+                if not colon or not count.isdigit() or int(count) < 1:
+                    raise CorpusError(path, n, f"spun form {item!r} needs a count (form:N, N >= 1)")
+                parsed.append(form.strip())
+                counts.append(int(count))
+            items = parsed
+            if not cells[2].strip().isdigit():
+                raise CorpusError(path, n, f"kept {cells[2]!r} must be a non-negative integer")
+            seen = sum(counts)
+            keep[words] = int(cells[2]) / (seen + int(cells[2]))
+            weights[words] = tuple(counts)
+        spun = tuple(items)
         for s in spun:
             if not s or s != " ".join(s.split()):
                 raise CorpusError(path, n, f"empty spun form or stray whitespace in {spun_text!r}")
@@ -123,9 +162,9 @@ def parse_table(lines: Iterable[str], path: str = "<string>") -> SpinnerTable:
         if len(set(spun)) != len(spun):
             raise CorpusError(path, n, "a spun form is listed twice")
         forms[words] = spun
-    if not seen_columns:
+    if columns is None:
         raise CorpusError(path, 1, "no column header 'original<TAB>spun'")
-    return SpinnerTable(path, forms, max((len(k) for k in forms), default=1))
+    return SpinnerTable(path, forms, max((len(k) for k in forms), default=1), weights, keep)
 
 
 def load_table(path: str | Path) -> SpinnerTable:
@@ -224,10 +263,14 @@ def spin_text(text: str, table: SpinnerTable, rate: float = DEFAULT_RATE, seed: 
             following = words[i + match_len] if i + match_len < len(words) else None
             if following is not None and text[end:following.start()] == " " and following.group()[0].isupper():
                 eligible = False
-        if not eligible or rng.random() >= rate:
+        key = tuple(x.group().lower() for x in seq)
+        if not eligible or rng.random() >= rate * (1.0 - table.keep.get(key, 0.0)):
             i += match_len
             continue
-        spun = rng.choice(table.forms[tuple(x.group().lower() for x in seq)])
+        if key in table.weights:
+            spun = rng.choices(table.forms[key], weights=table.weights[key])[0]
+        else:
+            spun = rng.choice(table.forms[key])
         if capitalised:
             spun = _capitalise(spun)
         out.append(text[pos:start])

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Split mined real spun/original pairs by story and lay them out for learning and measuring.
+
+The page text is third-party and never enters the repository: it lives in a scratch folder
+(default ``../scratch/pairs`` beside the repository: ``ID.spun.txt`` + ``ID.orig.txt`` and
+``manifest-*.jsonl`` lines with id, spun_url, orig_url, topic, story). This script commits
+only facts: ``benchmarks/real/manifest.tsv`` (pair id, split, topic, story, URLs, word counts)
+and creates ``SCRATCH/real/train`` and ``SCRATCH/real/heldout`` with links to the pair files.
+
+Split: by story, never by pair, so two copies of one story fall on the same side. Stories
+are ordered by the SHA-1 of their slug and taken for the held-out side until it has at least
+``--heldout`` pairs (default 22). Deterministic, independent of the order pairs were mined.
+
+    python scripts/real_pairs.py                # default scratch location
+    python scripts/real_pairs.py --scratch /path/to/scratch --heldout 22
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORD = re.compile(r"\w+(?:[.\-']\w+)*")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scratch", default=str(ROOT.parent / "scratch"), help="scratch folder")
+    ap.add_argument("--heldout", type=int, default=22, help="minimum held-out pairs")
+    args = ap.parse_args(argv)
+    scratch = Path(args.scratch)
+    pairs_dir = scratch / "pairs"
+    rows = []
+    for mf in sorted(pairs_dir.glob("manifest-*.jsonl")):
+        for n, line in enumerate(mf.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            pid = rec["id"]
+            spun, orig = pairs_dir / f"{pid}.spun.txt", pairs_dir / f"{pid}.orig.txt"
+            if not (spun.exists() and orig.exists()):
+                print(f"{mf}:{n}: {pid}: pair files missing, skipped", file=sys.stderr)
+                continue
+            rec["spun_words"] = len(WORD.findall(spun.read_text(encoding="utf-8")))
+            rec["orig_words"] = len(WORD.findall(orig.read_text(encoding="utf-8")))
+            rows.append(rec)
+    ids = [r["id"] for r in rows]
+    if len(set(ids)) != len(ids):
+        sys.exit("duplicate pair ids in the manifests")
+    stories: dict[str, list[dict]] = {}
+    for r in rows:
+        stories.setdefault(r["story"], []).append(r)
+    order = sorted(stories, key=lambda s: hashlib.sha1(s.encode()).hexdigest())
+    held = 0
+    for story in order:
+        side = "heldout" if held < args.heldout else "train"
+        for r in stories[story]:
+            r["split"] = side
+        held += len(stories[story]) if side == "heldout" else 0
+    for side in ("train", "heldout"):
+        d = scratch / "real" / side
+        d.mkdir(parents=True, exist_ok=True)
+        for old in d.iterdir():
+            old.unlink()
+        for r in rows:
+            if r["split"] == side:
+                for kind in ("spun", "orig"):
+                    (d / f"{r['id']}.{kind}.txt").symlink_to(pairs_dir / f"{r['id']}.{kind}.txt")
+    out = ROOT / "benchmarks" / "real" / "manifest.tsv"
+    cols = ["id", "split", "topic", "story", "spun_words", "orig_words", "spun_url", "orig_url"]
+    with out.open("w", encoding="utf-8") as fh:
+        fh.write("# Real spun/original pairs of the auto-blog spinner family (facts only: the page\n"
+                 "# text is third-party and is not in this repository). Made by scripts/real_pairs.py.\n")
+        fh.write("\t".join(cols) + "\n")
+        for r in sorted(rows, key=lambda r: (r["split"], r["id"])):
+            fh.write("\t".join(str(r.get(c, "")) for c in cols) + "\n")
+    n_held = sum(r["split"] == "heldout" for r in rows)
+    print(f"{len(rows)} pairs, {len(stories)} stories: train {len(rows) - n_held} pairs, "
+          f"heldout {n_held} pairs ({sum(1 for s in stories if stories[s][0]['split'] == 'heldout')} stories)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
