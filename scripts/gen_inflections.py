@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from respin.lexicon import Entry, LexiconError, build_lexicon, load_lexicon  # noqa: E402
+from respin.lexicon import Entry, build_lexicon, chained, load_lexicon  # noqa: E402
 from respin.tokens import phrase_key  # noqa: E402
 
 LEXICONS = ROOT / "lexicons"
@@ -616,18 +616,18 @@ def filter_rows(proposals, all_entries, reasons: Counter):
             flags.add("multiword")
         seen.add(key)
         kept.append([spun, originals, base, form, flags])
-    # the loader decides chains among the new rows too
+    # chains among the new rows too (the loader allows two-way rows since
+    # issue 12; generated inflections stay one-way, as they were reviewed)
     while True:
         new = [Entry(f"gen/{i:04d}", s, tuple(o), SOURCE, frozenset(fl), "gen", i)
                for i, (s, o, b, fm, fl) in enumerate(kept, 1)]
-        try:
-            build_lexicon(list(all_entries) + new)
+        links = [a if a.path == "gen" else b
+                 for a, _, b in chained(build_lexicon(list(all_entries) + new))
+                 if "gen" in (a.path, b.path)]
+        if not links:
             break
-        except LexiconError as exc:
-            if exc.path != "gen":
-                raise
-            reasons["chain (loader)"] += 1
-            del kept[exc.line - 1]
+        reasons["chain (loader)"] += 1
+        del kept[links[0].line - 1]
     # clean texts: zero changed spans, no artifact matches
     from referee import clean_changes
     import respin

@@ -109,24 +109,24 @@ def test_duplicates_are_rejected():
 
 @pytest.mark.parametrize("rows", [
     ("a/1\tsecond\tmoment\td\tambiguous", "a/2\tmoment\tinstant\td\tambiguous"),   # chain
-    ("a/1\tsecond\tmoment\td\tambiguous", "a/2\tmoment\tsecond\td\tambiguous"),    # cycle
+    ("a/1\tsecond\tmoment\td\tambiguous", "a/2\tmoment\tsecond\td\tambiguous"),    # two-way
     ("a/1\tWhite Home\tWhite House\td\tartifact,multiword,name",
-     "a/2\tWhite House\tWhite Home\td\tartifact,multiword,name"),                    # name cycle
+     "a/2\tWhite House\tWhite Home\td\tartifact,multiword,name"),                    # name two-way
 ])
-def test_chains_and_cycles_are_refused_with_file_and_line(rows):
-    with pytest.raises(LexiconError) as info:
-        parse(*rows)
-    assert info.value.line == 2 and "is the spun form of rule a/2 (t.tsv:3)" in info.value.reason
-    assert "must not chain or cycle" in info.value.reason
+def test_chains_and_two_way_rows_load_and_are_listed(rows):
+    from respin.lexicon import chained
+
+    lex = parse(*rows)
+    assert [(a.id, b.id) for a, _, b in chained(lex)][:1] == [("a/1", "a/2")]
 
 
-def test_user_rule_chaining_into_the_shipped_lexicon_is_refused(tmp_path):
+def test_user_rule_whose_original_is_a_shipped_spun_form_loads(tmp_path):
     from respin import Config
 
     p = tmp_path / "mine.tsv"
     p.write_text(HEAD + "\nu/1\tgizmo-speak\tfinancial\tuser\tartifact\n", encoding="utf-8")
-    with pytest.raises(LexiconError, match=r"mine.tsv:2: original 'financial' is the spun form of rule"):
-        Config(lexicons=(str(p),)).lexicon()
+    lex = Config(lexicons=(str(p),)).lexicon()
+    assert lex.by_id("u/1").originals == ("financial",)
 
 
 def test_lint_finds_unknown_sources():

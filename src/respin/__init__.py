@@ -8,6 +8,7 @@ from .config import Config
 from .detect import SpinReport, explain_spin, looks_spun, spin_score
 from .edits import Edit, ExplainedText, apply_edits
 from .fixes import fix_and_explain, fix_lines, fix_text
+from .learn import learn
 from .lexicon import Entry, Lexicon, LexiconError, default_lexicon, load_lexicon
 
 __version__ = "0.1.0"
@@ -27,6 +28,7 @@ __all__ = [
     "fix_and_explain",
     "fix_lines",
     "fix_text",
+    "learn",
     "load_lexicon",
     "looks_spun",
     "spin_score",

@@ -381,6 +381,11 @@ def main(argv: list[str] | None = None, *, stdin: BinaryIO | None = None,
     stdin = stdin if stdin is not None else sys.stdin.buffer
     stdout = stdout if stdout is not None else sys.stdout.buffer
     stderr = stderr if stderr is not None else sys.stderr
+    argv = sys.argv[1:] if argv is None else argv
+    if list(argv[:1]) == ["learn"]:  # respin learn PAIRS... (respin.learn.main)
+        from .learn import main as learn_main
+
+        return learn_main(argv[1:], stdout, stderr)
     previous = None
     try:
         previous = signal.signal(signal.SIGTERM, _on_sigterm)

@@ -46,6 +46,7 @@ __all__ = [
     "Entry",
     "Lexicon",
     "LexiconError",
+    "chained",
     "default_lexicon",
     "format_row",
     "lint_lexicon",
@@ -271,13 +272,17 @@ def _parse_lines(lines: Iterable[str], path: str) -> Iterator[Entry]:
 
 
 def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
-    """Index entries; reject duplicate ids, duplicate spun forms and chains.
+    """Index entries; reject duplicate ids and duplicate spun forms.
 
     Later files may not silently override earlier ones: a user lexicon that
     wants a different original for a shipped spun form must say so by
-    removing it from a copy of the shipped file. A rule whose original is
-    another rule's spun form (a chain, and so possibly a cycle) is refused:
-    a second pass would rewrite the restored text again.
+    removing it from a copy of the shipped file.
+
+    A rule whose original is another rule's spun form is allowed: a real
+    spinner's thesaurus is two-way (house <-> home, help <-> assist). What
+    keeps restoration from looping is the pipeline, not the lexicon: one pass
+    matches the input once and never re-matches the text it restored (see
+    docs/how-it-works.md, "Two-way rules").
     """
     entries = tuple(entries)
     ids: dict[str, Entry] = {}
@@ -304,12 +309,6 @@ def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
                 spun_seen[o.lower()] = spun_seen.get(o.lower(), 0) + e.counts[i]
             if e.kept is not None:
                 kept_seen[o.lower()] = max(kept_seen.get(o.lower(), 0), e.kept[i])
-    for e in entries:
-        for o, other in _chained(e, index):
-            raise LexiconError(e.path, e.line,
-                               f"original {o!r} is the spun form of rule {other.id} "
-                               f"({other.path}:{other.line}); rules must not chain or cycle, "
-                               f"or a second pass would rewrite the restored text")
     trie: dict = {}
     name_trie: dict = {}
     for key, found in index.items():
@@ -333,14 +332,27 @@ def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
     )
 
 
-def _chained(e: Entry, index: dict) -> Iterator[tuple[str, Entry]]:
-    """(original, rule) pairs where an original of ``e`` is the spun form of ``rule``."""
-    for o in e.originals:
-        yield from ((o, other) for other in index.get(_tokens.phrase_key(o, keep_case=False), ())
-                    if not other.name)
-        if e.name:
-            yield from ((o, other) for other in index.get(_tokens.phrase_key(o, keep_case=True), ())
-                        if other.name)
+def chained(lexicon: Lexicon) -> list[tuple[Entry, str, Entry]]:
+    """(rule, original, other rule) where an original of ``rule`` is ``other``'s spun form.
+
+    Two-way rows (house -> home and home -> house) and chains are allowed;
+    this lists them, for lexicon statistics and reviews.
+
+    >>> lex = parse_lexicon(["# respin-lexicon 1", "t/1\\thome\\thouse\\td\\tambiguous",
+    ...                      "t/2\\thouse\\thome\\td\\tambiguous"])
+    >>> [(a.id, o, b.id) for a, o, b in chained(lex)]
+    [('t/1', 'house', 't/2'), ('t/2', 'home', 't/1')]
+    """
+    out = []
+    for e in lexicon.entries:
+        for o in e.originals:
+            keys = [(_tokens.phrase_key(o, keep_case=False), False)]
+            if e.name:
+                keys.append((_tokens.phrase_key(o, keep_case=True), True))
+            for key, name in keys:
+                out.extend((e, o, other) for other in lexicon.index.get(key, ())
+                           if other.name == name)
+    return out
 
 
 def load_lexicon(path: str | Path) -> Lexicon:
@@ -362,7 +374,7 @@ def default_lexicon() -> Lexicon:
 def lint_lexicon(lexicon: Lexicon, sources: Iterable[str] | None = None) -> list[str]:
     """Problems that make a lexicon unsafe to ship; an empty list means none.
 
-    The loader already refuses malformed rows, duplicates and chains; lint
+    The loader already refuses malformed rows and duplicates; lint
     adds what needs the project around the file: every source must be
     defined in ``lexicons/SOURCES.md``.
 

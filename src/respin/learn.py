@@ -1,0 +1,890 @@
+"""Learn lexicon rows from spun/original pairs: ``respin learn``.
+
+A plagiarism investigator or a crawl team who holds a few copies of a
+spinner's pages and the articles they copy can teach respin that spinner's
+thesaurus. For each pair, :func:`learn`
+
+1. aligns the two texts word by word (``difflib`` on lowercase tokens with
+   curly and straight quotes folded together, no autojunk);
+2. keeps only **aligned windows**: stretches between two runs of at least
+   :data:`ANCHOR` equal tokens, cut wherever the texts differ by more than a
+   substitution (a missing paragraph, an excerpt that starts elsewhere);
+3. extracts the **substitutions** inside them: a word for a word (equal-length
+   differences are split word by word), or a phrase of up to
+   :data:`MAX_WORDS` words for another ("well being" for "health"), or words
+   the spinner inserted ("federal authorities" for "authorities");
+4. drops what is not a synonym swap (see :data:`DROP_REASONS`): changed
+   numbers and names, punctuation, words that moved, function-word edits,
+   deletions, and swaps in a poorly aligned neighbourhood;
+5. counts, over all pairs, how often each spun form replaced each original
+   (``n``) and how often each original was left unchanged in aligned text
+   (``kept``), and writes one lexicon row per spun form with its originals
+   ranked by count (see the counts field in ``lexicons/README.md``).
+
+>>> result = learn([("t1", "On Monday, officials stated that the invoice would cross the Senate by Friday.",
+...                         "On Monday, officials said that the bill would pass the Senate by Friday.")])
+>>> [(e.spun, e.originals, e.counts) for e in result.entries]
+[('cross', ('pass',), (1,)), ('invoice', ('bill',), (1,)), ('stated', ('said',), (1,))]
+>>> result.known   # "stated" and "invoice" are shipped rows; "cross" is new
+2
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .lexicon import FORMAT_HEADER, Entry, Lexicon, build_lexicon, default_lexicon, format_row
+from .tokens import phrase_key
+
+__all__ = ["ANCHOR", "DROP_REASONS", "LearnError", "Learned", "Pair", "PairReport",
+           "Substitution", "align_pair", "learn", "read_pairs"]
+
+#: Equal tokens (words or punctuation) that anchor an aligned window at each
+#: end. Two equal tokens ("the ,", "said .") occur by chance between unrelated
+#: sentences; three rarely do. On the mined real pairs (2026-12) 3 and 4 gave
+#: the same rows to within 1%; 2 let in swaps from mismatched sentences.
+ANCHOR = 3
+
+#: Longest phrase (in tokens) on either side of an unequal-length substitution:
+#: the lexicon's multiword forms are 2-4 words ("on account of" for "because").
+MAX_WORDS = 4
+
+#: Longest run of word-for-word swaps split into single substitutions. Real
+#: pages change 25-40% of words, so five or six swaps in a row happen
+#: ("nationwide authorities officers stated"); longer runs are rewritten text.
+MAX_RUN = 6
+
+#: Tokens on each side of a substitution that are checked for alignment, and
+#: the share of them that must be equal in both texts. Spun news keeps 60-75%
+#: of tokens (punctuation included) unchanged; text that merely shares "the"
+#: and commas with the other side keeps far fewer.
+DENSITY_WINDOW = 8
+MIN_DENSITY = 0.5
+
+#: How far (in tokens) a word may move and still count as moved, not swapped.
+MOVE_WINDOW = 12
+
+#: A spun form is an ``artifact`` (not normal English) when it never occurs in
+#: any original text of the pairs and either has a word wordfreq does not know
+#: or is at least this many nats per word less likely than its original under
+#: respin's bigram model. Measured 2026-12 on the shipped lexicon's hand-set
+#: flags (2,300 ordinary rows): -6 marks 114 of 426 artifacts and 24 of 1,874
+#: ambiguous rows (most of those, "legal guideline", "court docket", are
+#: arguably artifacts too); -4 marked 135 ambiguous rows. When in doubt a row
+#: is ambiguous, because an artifact row applies even in clean-looking text.
+ARTIFACT_LOG_RATIO = -6.0
+
+#: Words whose exchange says nothing about the thesaurus ("a" for "the").
+FUNCTION_WORDS = frozenset(
+    "a an the this that these those and or but nor to of its it their his her our your "
+    "my we they he she i you".split())
+
+#: Why an observed difference was not counted as a substitution.
+DROP_REASONS = {
+    "punctuation": "a side is punctuation, or has a clitic ('s, n't) or a line break",
+    "number": "a number changed (facts differ)",
+    "numeral": "the spinner's numeral artifact (five,653 for 5,653): a built-in rule covers it",
+    "name": "a capitalised name changed (facts differ), or only one side is capitalised",
+    "function words": "only articles, pronouns or conjunctions changed",
+    "deleted": "the spun text lacks words the original has (an edit, not a swap)",
+    "moved": "the words occur nearby on the other side (reordered, not swapped)",
+    "misaligned": "too few equal tokens around it: the texts are not really aligned there",
+    "too long": "a side has more than MAX_WORDS words",
+    "unanchored": "outside an aligned window (before the first or after the last anchor)",
+}
+
+#: The harness's token regex (respin.bench.corpora.TOKEN), so learned spans and
+#: the gold written with ``--ann`` fall on the tokens the harness scores.
+TOKEN = re.compile(r"\w+(?:[.\-]\w+)*|[’']\w+|[^\w\s]")
+_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
+                       "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "–": "—"})
+_SENTENCE_END = frozenset('.!?:;"(')
+_NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety hundred thousand million billion trillion".split())
+
+
+class LearnError(ValueError):
+    """Bad input for :func:`learn`: a missing file, an unpaired spun file, a bad JSONL line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A spun text and the original it was made from."""
+
+    id: str
+    spun: str
+    original: str
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Substitution:
+    """One observed swap: spun tokens ``[start, end)`` (chars in the spun text) for ``original``."""
+
+    spun: str
+    original: str
+    name: bool
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class PairReport:
+    """What one pair gave: aligned words, substitutions, dropped differences, gold text."""
+
+    id: str
+    aligned_words: int = 0
+    substitutions: list[Substitution] = field(default_factory=list)
+    dropped: Counter = field(default_factory=Counter)
+    ann: str | None = None   # gold form ([[spun=>original]]) of the aligned lines, or None
+
+
+@dataclass(slots=True)
+class Learned:
+    """The result of :func:`learn`: rows, counts and per-pair reports."""
+
+    entries: tuple[Entry, ...]
+    pairs: list[PairReport]
+    known: int                     # learned spun forms the reference lexicon already has
+    known_new_original: int        # ... of which the pairs suggest an original it lacks
+    excluded: int                  # rows left out by exclude_known
+    below_min_count: int           # spun forms seen fewer than min_count times
+    provenance: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id -> pair ids
+
+    @property
+    def aligned_words(self) -> int:
+        return sum(p.aligned_words for p in self.pairs)
+
+    @property
+    def substitutions(self) -> int:
+        return sum(len(p.substitutions) for p in self.pairs)
+
+    def dropped(self) -> Counter:
+        total: Counter = Counter()
+        for p in self.pairs:
+            total.update(p.dropped)
+        return total
+
+    def lexicon(self) -> Lexicon:
+        """The rows as a :class:`~respin.Lexicon` (for use without writing a file)."""
+        return build_lexicon(self.entries)
+
+    def tsv(self) -> str:
+        """The rows as a lexicon file, each preceded by a comment naming its pairs."""
+        out = [FORMAT_HEADER,
+               "# Learned by respin learn from spun/original pairs; counts: n = times seen replacing",
+               "# each original, kept = times each original was seen unchanged in aligned text.",
+               "# id\tspun\toriginal\tsource\tflags\tcounts"]
+        for e in self.entries:
+            ids = self.provenance.get(e.id, ())
+            shown = ", ".join(ids[:8]) + (f" (+{len(ids) - 8} more)" if len(ids) > 8 else "")
+            out.append(f"# pairs: {shown}")
+            out.append(format_row(e))
+        return "\n".join(out) + "\n"
+
+    def write(self, path: str | Path) -> None:
+        """Write :meth:`tsv` to ``path`` atomically (a temporary file renamed over it)."""
+        target = Path(path)
+        fd, tmp = tempfile.mkstemp(prefix=".respin-", suffix=".tsv", dir=target.parent or ".")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(self.tsv())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def summary(self) -> str:
+        """A few lines for people: pairs, aligned words, substitutions, rows.
+
+        "new rows" are rows whose spun form the reference lexicon lacks;
+        "rows already known" are spun forms it has (written too, unless
+        ``exclude_known``).
+        """
+        dropped = self.dropped()
+        lines = [
+            f"pairs: {len(self.pairs)}",
+            f"aligned words: {self.aligned_words}",
+            f"substitutions: {self.substitutions}",
+            f"new rows: {len(self.entries) - (self.known - self.excluded)}",
+            f"rows already known: {self.known} ({self.known_new_original} with an original the "
+            f"lexicon lacks; {'left out' if self.excluded else 'written'})",
+            f"rows written: {len(self.entries)}",
+        ]
+        if self.below_min_count:
+            lines.append(f"left out below --min-count: {self.below_min_count}")
+        if dropped:
+            lines.append("differences dropped: "
+                         + ", ".join(f"{k} {v}" for k, v in dropped.most_common()))
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- reading pairs
+
+def _read(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise LearnError(f"cannot read {path}: no such file") from None
+    except OSError as exc:
+        raise LearnError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise LearnError(f"{path}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x})") from None
+    return text.removeprefix("\ufeff")
+
+
+def _read_dir(root: Path) -> Iterator[Pair]:
+    spun: dict[str, Path] = {}
+    orig: dict[str, Path] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for f in filenames:
+            p = Path(dirpath) / f
+            rel = p.relative_to(root).as_posix()
+            if f.endswith(".spun.txt"):
+                spun[rel[: -len(".spun.txt")]] = p
+            elif f.endswith(".orig.txt"):
+                orig[rel[: -len(".orig.txt")]] = p
+    for stem in sorted(spun.keys() - orig.keys()):
+        raise LearnError(f"{spun[stem]}: no original {Path(stem).name}.orig.txt next to it")
+    for stem in sorted(orig.keys() - spun.keys()):
+        raise LearnError(f"{orig[stem]}: no spun text {Path(stem).name}.spun.txt next to it")
+    if not spun:
+        raise LearnError(f"{root}: no NAME.spun.txt + NAME.orig.txt pairs in this directory")
+    for stem in sorted(spun):
+        yield Pair(stem, _read(spun[stem]), _read(orig[stem]), str(spun[stem]))
+
+
+def _read_jsonl(path: Path) -> Iterator[Pair]:
+    text = _read(path)
+    seen: set[str] = set()
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise LearnError(f"{path}:{n}: invalid JSON: {exc.msg} at column {exc.colno}") from None
+        if not isinstance(rec, dict):
+            raise LearnError(f"{path}:{n}: expected a JSON object, found {type(rec).__name__}")
+        for key in ("spun", "original"):
+            if key not in rec:
+                raise LearnError(f"{path}:{n}: record has no {key!r} field")
+            if not isinstance(rec[key], str):
+                raise LearnError(f"{path}:{n}: field {key!r} must be a string")
+        rid = rec.get("id", n)
+        if not isinstance(rid, (str, int)) or isinstance(rid, bool):
+            raise LearnError(f"{path}:{n}: field 'id' must be a string or an integer")
+        rid = str(rid)
+        if rid in seen:
+            raise LearnError(f"{path}:{n}: duplicate id {rid!r}")
+        seen.add(rid)
+        yield Pair(rid, rec["spun"], rec["original"], f"{path}:{n}")
+
+
+def read_pairs(sources: Iterable[str | Path | Pair | tuple[str, str, str]]) -> list[Pair]:
+    """Pairs from directories (``NAME.spun.txt`` + ``NAME.orig.txt``, searched
+    recursively; other files are ignored), JSONL files (``spun``, ``original``,
+    optional ``id``), :class:`Pair` objects or ``(id, spun, original)`` tuples.
+    Raises :class:`LearnError` with a one-line reason; pair ids must be unique.
+    """
+    pairs: list[Pair] = []
+    for src in sources:
+        if isinstance(src, Pair):
+            pairs.append(src)
+        elif isinstance(src, tuple):
+            if len(src) != 3 or not all(isinstance(x, str) for x in src):
+                raise LearnError("a pair given in code must be (id, spun, original), all strings")
+            pairs.append(Pair(*src))
+        else:
+            path = Path(src)
+            if path.is_dir():
+                pairs.extend(_read_dir(path))
+            elif not path.exists():
+                raise LearnError(f"cannot read {path}: no such file or directory")
+            elif path.name.endswith(".jsonl"):
+                pairs.extend(_read_jsonl(path))
+            elif path.name.endswith(".spun.txt"):
+                orig = path.with_name(path.name[: -len(".spun.txt")] + ".orig.txt")
+                if not orig.exists():
+                    raise LearnError(f"{path}: no original {orig.name} next to it")
+                pairs.append(Pair(path.name[: -len(".spun.txt")], _read(path), _read(orig), str(path)))
+            else:
+                raise LearnError(f"{path}: expected a directory of NAME.spun.txt + NAME.orig.txt, "
+                                 f"a NAME.spun.txt file or a .jsonl file")
+    seen: dict[str, Pair] = {}
+    for p in pairs:
+        if p.id in seen:
+            raise LearnError(f"duplicate pair id {p.id!r} ({seen[p.id].origin or 'code'} and "
+                             f"{p.origin or 'code'})")
+        seen[p.id] = p
+    return pairs
+
+
+# --------------------------------------------------------------------------- alignment
+
+class _Side:
+    """One text's tokens: match objects, comparison keys, sentence starts."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.m = list(TOKEN.finditer(text))
+        self.raw = [m.group() for m in self.m]
+        self.key = [t.translate(_FOLD).lower() for t in self.raw]
+        self.initial = [self._initial(i) for i in range(len(self.m))]
+        self.title = self._title_lines()
+
+    def _title_lines(self) -> list[bool]:
+        """Per token: in a line whose longer words are mostly capitalised (a headline),
+        where capitals say nothing about names."""
+        flags = [False] * len(self.m)
+        pos = 0
+        k = 0
+        for line in self.text.splitlines(keepends=True):
+            end = pos + len(line)
+            first = k
+            while k < len(self.m) and self.m[k].start() < end:
+                k += 1
+            long = [t for t in self.raw[first:k] if len(t) > 3 and t[:1].isalpha()]
+            if len(long) >= 3 and sum(_capitalised(t) for t in long) >= 0.7 * len(long):
+                flags[first:k] = [True] * (k - first)
+            pos = end
+        return flags
+
+    def _initial(self, i: int) -> bool:
+        """Whether token ``i`` starts a sentence, a line or a quotation."""
+        if i == 0:
+            return True
+        prev = self.key[i - 1]
+        return prev in _SENTENCE_END or "\n" in self.text[self.m[i - 1].end():self.m[i].start()]
+
+    def span(self, i: int, j: int) -> str:
+        return self.text[self.m[i].start():self.m[j - 1].end()]
+
+
+def _is_word(tok: str) -> bool:
+    return tok[:1].isalnum() or tok[:1] == "_"
+
+
+def _windows(ops: list[tuple[str, int, int, int, int]]) -> list[tuple[int, int]]:
+    """Index ranges ``[a, b)`` into ``ops`` of aligned windows: runs of small
+    differences, from the first equal run of ``ANCHOR`` tokens to the last.
+    The start (end) of both texts also anchors a window that reaches it: the
+    two texts begin (end) at the same place, give or take a substitution."""
+    def small(op: tuple[str, int, int, int, int]) -> bool:
+        tag, i1, i2, j1, j2 = op
+        return max(i2 - i1, j2 - j1) <= (MAX_RUN if tag == "replace" else MAX_WORDS)
+
+    out = []
+    start = 0
+    for k in range(len(ops) + 1):
+        if k < len(ops) and (ops[k][0] == "equal" or small(ops[k])):
+            continue
+        anchors = [m for m in range(start, k) if ops[m][0] == "equal" and ops[m][2] - ops[m][1] >= ANCHOR]
+        if anchors:
+            out.append((0 if start == 0 else anchors[0],
+                        len(ops) if k == len(ops) else anchors[-1] + 1))
+        start = k + 1
+    return out
+
+
+def _segment(s_key: list[str], o_key: list[str], known: set) -> list[tuple[int, int, int, int]] | None:
+    """Split a replaced stretch into substitutions, as offsets ``(a, b, c, d)``
+    into ``s_key`` / ``o_key``; ``None`` to keep it whole.
+
+    Pieces are 1-MAX_WORDS tokens a side. A piece that is a known pair (a
+    reference lexicon row, or a swap seen alone elsewhere in the pairs) scores
+    3, an unknown word-for-word piece 1, anything else 0; the best total wins.
+    "home with out counting" / "house without relying" becomes home/house,
+    with out/without, counting/relying. Without a known piece an equal-length
+    stretch is split word for word and an unequal one kept whole.
+    """
+    n, m = len(s_key), len(o_key)
+    NEG = float("-inf")
+    best = [[NEG] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int, bool] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for a in range(n + 1):
+        for c in range(m + 1):
+            if best[a][c] == NEG:
+                continue
+            for da in range(1, min(MAX_WORDS, n - a) + 1):
+                for dc in range(1, min(MAX_WORDS, m - c) + 1):
+                    hit = (tuple(s_key[a:a + da]), tuple(o_key[c:c + dc])) in known
+                    score = best[a][c] + (3 if hit else 1 if da == dc == 1 else 0)
+                    if score > best[a + da][c + dc]:
+                        best[a + da][c + dc] = score
+                        back[a + da][c + dc] = (da, dc, hit)
+    if best[n][m] == NEG:
+        return None
+    pieces, any_known = [], False
+    a, c = n, m
+    while a or c:
+        da, dc, hit = back[a][c]
+        any_known |= hit
+        pieces.append((a - da, a, c - dc, c))
+        a, c = a - da, c - dc
+    pieces.reverse()
+    if not any_known and n != m:
+        return None
+    return pieces
+
+
+class _Alignment:
+    """Both sides of a pair tokenized and aligned, with the aligned windows."""
+
+    def __init__(self, pair: Pair) -> None:
+        S, O = self.S, self.O = _Side(pair.spun), _Side(pair.original)
+        ops = self.ops = difflib.SequenceMatcher(a=S.key, b=O.key, autojunk=False).get_opcodes()
+        self.equal_s = [False] * len(S.key)
+        self.equal_o = [False] * len(O.key)
+        for tag, i1, i2, j1, j2 in ops:
+            if tag == "equal":
+                self.equal_s[i1:i2] = [True] * (i2 - i1)
+                self.equal_o[j1:j2] = [True] * (j2 - j1)
+        self.windows = _windows(ops)
+        self.inside = [False] * len(S.key)     # spun tokens inside an aligned window
+        self.in_window: set[int] = set()       # indexes of ops inside one
+        for a, b in self.windows:
+            self.in_window.update(range(a, b))
+            i1, i2 = ops[a][1], ops[b - 1][2]
+            self.inside[i1:i2] = [True] * (i2 - i1)
+
+
+def align_pair(pair: Pair, lm=None, alignment: _Alignment | None = None,
+               known: set | frozenset = frozenset()) -> PairReport:
+    """Align one pair and extract its substitutions (see the module docstring).
+
+    ``known``: pairs of lowercase token tuples ``(spun, original)`` that guide
+    how a replaced stretch is split (see :func:`_segment`).
+    """
+    from .scoring import context_model
+
+    lm = lm or context_model()
+    al = alignment or _Alignment(pair)
+    S, O, ops = al.S, al.O, al.ops
+    equal_s, equal_o, inside, in_window = al.equal_s, al.equal_o, al.inside, al.in_window
+    report = PairReport(pair.id)
+    report.aligned_words = sum(1 for i, tok in enumerate(S.raw) if inside[i] and _is_word(tok))
+    for k, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal":
+            continue
+        if k not in in_window:
+            report.dropped["unanchored"] += 1
+            continue
+        if tag == "replace" and min(i2 - i1, j2 - j1) > 1:
+            split = _segment(S.key[i1:i2], O.key[j1:j2], known)
+            pieces = ([(i1 + a, i1 + b, j1 + c, j1 + d) for a, b, c, d in split]
+                      if split else [(i1, i2, j1, j2)])
+        elif tag == "delete":   # spun has words the original lacks: the spinner inserted them
+            if all(t in FUNCTION_WORDS for t in S.key[i1:i2]):
+                report.dropped["function words"] += 1
+                continue
+            # widen by the neighbour the inserted words read with: "federal" +
+            # "government" (right), "court" + "docket" (left), by the bigram model
+            right = i2 < len(S.key) and j2 < len(O.key) and equal_s[i2] and _is_word(S.raw[i2])
+            left = i1 > 0 and j1 > 0 and equal_s[i1 - 1] and _is_word(S.raw[i1 - 1])
+            if left and right:
+                right = (lm.logp(S.key[i2 - 1], S.key[i2])
+                         >= lm.logp(S.key[i1 - 1], S.key[i1]))
+            if right:
+                pieces = [(i1, i2 + 1, j1, j2 + 1)]
+            elif left:
+                pieces = [(i1 - 1, i2, j1 - 1, j2)]
+            else:
+                report.dropped["punctuation"] += 1
+                continue
+        elif tag == "insert":
+            report.dropped["deleted"] += 1
+            continue
+        else:
+            pieces = [(i1, i2, j1, j2)]
+        for piece in pieces:
+            reason, sub = _judge(S, O, *piece, equal_s, equal_o, lm)
+            if sub is None:
+                report.dropped[reason] += 1
+            else:
+                report.substitutions.append(sub)
+    return report
+
+
+def _density(equal: list[bool], a: int, b: int) -> float:
+    around = equal[max(a - DENSITY_WINDOW, 0):a] + equal[b:b + DENSITY_WINDOW]
+    return sum(around) / len(around) if around else 0.0
+
+
+def _near(keys: list[str], phrase: list[str], center: int) -> bool:
+    n = len(phrase)
+    lo, hi = max(center - MOVE_WINDOW, 0), min(center + MOVE_WINDOW, len(keys) - n + 1)
+    return any(keys[k:k + n] == phrase for k in range(lo, hi))
+
+
+def _capitalised(tok: str) -> bool:
+    return tok[:1].isupper()
+
+
+def _judge(S: _Side, O: _Side, i1: int, i2: int, j1: int, j2: int,
+           equal_s: list[bool], equal_o: list[bool], lm) -> tuple[str, Substitution | None]:
+    """Why the difference ``S[i1:i2]`` / ``O[j1:j2]`` is not a swap, or the swap."""
+    s_raw, o_raw = S.raw[i1:i2], O.raw[j1:j2]
+    s_key, o_key = S.key[i1:i2], O.key[j1:j2]
+    if s_key == o_key:
+        return "punctuation", None
+    toks = s_raw + o_raw
+    if (not all(_is_word(t) for t in toks) or "\n" in S.span(i1, i2) or "\n" in O.span(j1, j2)):
+        return "punctuation", None
+    if any(any(ch.isdigit() for ch in t) for t in toks):
+        spelled = [t for t in s_key if t in _NUMBER_WORDS]
+        if spelled and any(t[:1].isdigit() for t in o_key):
+            return "numeral", None
+        return "number", None
+    if any(t in _NUMBER_WORDS for t in s_key) != any(t in _NUMBER_WORDS for t in o_key):
+        return "number", None
+    if len(s_raw) > MAX_WORDS or len(o_raw) > MAX_WORDS:
+        return "too long", None
+    if set(s_key) <= FUNCTION_WORDS and set(o_key) <= FUNCTION_WORDS:
+        return "function words", None
+    if min(_density(equal_s, i1, i2), _density(equal_o, j1, j2)) < MIN_DENSITY:
+        return "misaligned", None
+    if _near(O.key, s_key, j1) and _near(S.key, o_key, i1):
+        return "moved", None
+    # capitals: ordinary words capitalised only because they start a sentence
+    # (or stand in a headline) are ordinary; anything else is a name, kept only
+    # when both sides are capitalised common words ("White Home" for "White House")
+    def cap(side: _Side, i: int) -> bool:
+        t = side.raw[i]
+        return _capitalised(t) and not side.title[i] and (t.isupper() or not side.initial[i])
+
+    caps = [cap(S, i) for i in range(i1, i2)] + [cap(O, j) for j in range(j1, j2)]
+    a, b = _capital_neighbours(S, i1, i2, equal_s)
+    name = any(caps)
+    if not name and b > i2 and _capitalised(s_raw[0]) and _capitalised(o_raw[0]) \
+            and not S.title[i1]:
+        # "Home Republicans" at the start of a sentence: a name when the
+        # original and the next word are a known pair ("house republicans")
+        name = f"{o_key[-1]} {S.key[i2]}" in getattr(lm, "_bigrams", {})
+    if not name:
+        return "", Substitution(" ".join(S.span(i1, i2).split()),
+                                " ".join(O.span(j1, j2).split()), False,
+                                S.m[i1].start(), S.m[i2 - 1].end())
+    if not (all(_capitalised(t) for t in s_raw) and all(_capitalised(t) for t in o_raw)):
+        return "name", None
+    if any(t.isupper() and len(t) > 1 for t in toks):
+        return "name", None   # acronyms
+    if not all(lm.p(t.lower()) >= 1e-6 for t in toks):   # zipf 3: a common word
+        return "name", None
+    s_text = S.span(a, b)
+    o_text = (S.span(a, i1) + " " if a < i1 else "") + O.span(j1, j2) + \
+        (" " + S.span(i2, b) if b > i2 else "")
+    return "", Substitution(" ".join(s_text.split()), " ".join(o_text.split()), True,
+                            S.m[a].start(), S.m[b - 1].end())
+
+
+def _capital_neighbours(S: _Side, i1: int, i2: int, equal_s: list[bool]) -> tuple[int, int]:
+    """``[i1, i2)`` widened by one adjacent equal capitalised word, the one before
+    it if there is one, so a name swap becomes a row for the name: "White Home",
+    "Home Republicans". One word: wider rows pick up people's names ("Majority
+    Chief John" on the mined pairs, 2026-12)."""
+    def joinable(k: int) -> bool:
+        t = S.raw[k]
+        return (equal_s[k] and _is_word(t) and _capitalised(t) and not S.title[k]
+                and t.lower() not in FUNCTION_WORDS)
+
+    if i1 > 0 and joinable(i1 - 1) and "\n" not in S.text[S.m[i1 - 1].end():S.m[i1].start()]:
+        return i1 - 1, i2
+    if i2 < len(S.raw) and joinable(i2) and not S.initial[i2]:
+        return i1, i2 + 1
+    return i1, i2
+
+
+# --------------------------------------------------------------------------- gold text
+
+def _gold(pair: Pair, report: PairReport, al: _Alignment) -> str | None:
+    """The spun text's aligned lines in gold format, each learned swap marked
+    ``[[spun=>original]]``. Lines less than half inside aligned windows (text
+    one side lacks) are left out, so a restorer is scored only where the
+    original says what the right answer is."""
+    S, inside = al.S, al.inside
+    subs = sorted(report.substitutions, key=lambda s: s.start)
+    out: list[str] = []
+    pos, k = 0, 0
+    words = [(m.start(), inside[i]) for i, m in enumerate(S.m) if _is_word(S.raw[i])]
+    w = 0
+    for line in pair.spun.splitlines(keepends=True):
+        end = pos + len(line)
+        total = hits = 0
+        while w < len(words) and words[w][0] < end:
+            total += 1
+            hits += words[w][1]
+            w += 1
+        mine = []
+        while k < len(subs) and subs[k].start < end:
+            mine.append(subs[k])
+            k += 1
+        if total and hits * 2 >= total:
+            parts, p = [], pos
+            for s in mine:
+                parts.append(pair.spun[p:s.start])
+                parts.append(f"[[{pair.spun[s.start:s.end]}=>{s.original}]]")
+                p = s.end
+            parts.append(pair.spun[p:end])
+            out.append("".join(parts))
+        pos = end
+    text = "".join(out)
+    return text if text.strip() else None
+
+
+# --------------------------------------------------------------------------- learning
+
+def _flag_artifact(spun: str, originals: Sequence[str], seen_in_originals: bool, lm) -> bool:
+    """Whether a learned spun form is an artifact (see :data:`ARTIFACT_LOG_RATIO`)."""
+    from .scoring import lm_words
+
+    if seen_in_originals:
+        return False
+    words = lm_words(spun.lower())
+    if any(w is not None and lm.p(w) <= 1e-9 for w in words):
+        return True
+    real = [w for w in words if w is not None]
+    if not real:
+        return False
+    ratio = (lm.logp_sequence(None, list(words))
+             - lm.logp_sequence(None, list(lm_words(originals[0].lower())))) / len(real)
+    return ratio < ARTIFACT_LOG_RATIO
+
+
+def learn(pairs: Iterable[str | Path | Pair | tuple[str, str, str]], *, min_count: int = 1,
+          source: str = "learned", exclude_known: bool = False, lexicon: Lexicon | None = None,
+          ann_dir: str | Path | None = None) -> Learned:
+    """Learn lexicon rows from spun/original pairs.
+
+    ``pairs``: directories, JSONL files, :class:`Pair` objects or
+    ``(id, spun, original)`` tuples (see :func:`read_pairs`). A spun form seen
+    fewer than ``min_count`` times is left out. Rows whose spun form the
+    reference ``lexicon`` (default: the shipped one) already defines are
+    counted as known; ``exclude_known`` leaves them out, so the result loads
+    beside that lexicon (``respin --lexicon learned.tsv``); without it the
+    result is a complete lexicon of what the pairs show (use it with
+    ``--no-default-lexicon``). ``ann_dir``: write ``ID.ann.txt``, the gold
+    form of each pair, for the benchmark harness.
+    """
+    from .scoring import context_model
+
+    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
+        raise ValueError(f"min_count must be an integer >= 1, not {min_count!r}")
+    if not source or any(ch.isspace() for ch in source):
+        raise ValueError(f"source must be a non-empty id without spaces, not {source!r}")
+    pair_list = read_pairs(pairs)
+    if not pair_list:
+        raise LearnError("no pairs given")
+    lm = context_model()
+    reference = default_lexicon() if lexicon is None else lexicon
+    alignments = [_Alignment(p) for p in pair_list]
+    # first pass: swaps that stand alone; with the reference rows they guide
+    # how longer replaced stretches are split in the second pass
+    known = {(tuple(_keys(e.spun)), tuple(_keys(o))) for e in reference for o in e.originals}
+    for p, al in zip(pair_list, alignments):
+        for s in align_pair(p, lm, al).substitutions:
+            spun_keys, orig_keys = tuple(_keys(s.spun)), tuple(_keys(s.original))
+            if len(spun_keys) <= 2 and len(orig_keys) <= 2:
+                known.add((spun_keys, orig_keys))
+    reports = [align_pair(p, lm, al, known) for p, al in zip(pair_list, alignments)]
+
+    # spun form -> original -> count, and the pairs each spun form came from
+    seen: dict[tuple[str, bool], Counter] = defaultdict(Counter)
+    shown: dict[tuple[str, bool], Counter] = defaultdict(Counter)   # spellings of the spun form
+    where: dict[tuple[str, bool], list[str]] = defaultdict(list)
+    for report in reports:
+        for s in report.substitutions:
+            key = (s.spun if s.name else s.spun.lower(), s.name)
+            seen[key][s.original if s.name else s.original.lower()] += 1
+            shown[key][s.spun] += 1
+            if report.id not in where[key]:
+                where[key].append(report.id)
+
+    # kept: each original's unchanged occurrences in aligned text; and every
+    # n-gram of the original texts, to tell natural spun forms from artifacts
+    kept_counts, orig_ngrams = _ngram_counts(alignments, seen)
+    rows = []
+    below = known = known_new = excluded = 0
+    for (spun, name), originals in sorted(seen.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+        total = sum(originals.values())
+        if total < min_count:
+            below += 1
+            continue
+        ranked = sorted(originals.items(), key=lambda kv: (-kv[1], kv[0]))
+        ranked = [(o, c) for o, c in ranked if o.lower() != spun.lower()]
+        if not ranked:
+            continue
+        existing = [e for e in reference.index.get(phrase_key(spun, keep_case=name), ())
+                    if e.name == name]
+        if existing:
+            known += 1
+            have = {o.lower() for e in existing for o in e.originals}
+            known_new += any(o.lower() not in have for o, _ in ranked)
+            if exclude_known:
+                excluded += 1
+                continue
+        origs = tuple(o for o, _ in ranked)
+        kept = tuple(kept_counts.get((tuple(_keys(o)), name), 0) for o in origs)
+        artifact = _flag_artifact(spun, origs, tuple(_keys(spun)) in orig_ngrams, lm)
+        flags = {"artifact" if artifact else "ambiguous"}
+        if len(spun.split()) > 1:
+            flags.add("multiword")
+        if name:
+            flags.add("name")
+        rows.append((spun, origs, tuple(c for _, c in ranked), kept, frozenset(flags),
+                     where[(spun, name)]))
+    entries, provenance = [], {}
+    for n, (spun, origs, counts, kept, flags, ids) in enumerate(rows, 1):
+        rule_id = f"learn/{n:04d}"
+        entries.append(Entry(rule_id, spun, origs, source, flags, counts=counts, kept=kept))
+        provenance[rule_id] = tuple(ids)
+    result = Learned(tuple(entries), reports, known, known_new, excluded, below, provenance)
+    build_lexicon(result.entries)   # the rows must load: fail here, not in the user's run
+    for pair, report, al in zip(pair_list, reports, alignments):
+        report.ann = _gold(pair, report, al)
+    if ann_dir is not None:
+        _write_ann(Path(ann_dir), result.pairs)
+    return result
+
+
+def _keys(text: str) -> list[str]:
+    return [t.translate(_FOLD).lower() for t in TOKEN.findall(text)]
+
+
+def _ngram_counts(alignments: list[_Alignment], seen: dict) -> tuple[dict, set]:
+    """(``{(original tokens, name): unchanged count}``, spun forms found in originals)."""
+    wanted: dict[tuple[str, ...], set[bool]] = defaultdict(set)
+    for (spun, name), originals in seen.items():
+        for o in originals:
+            wanted[tuple(_keys(o))].add(name)
+    spun_wanted = {tuple(_keys(spun)) for spun, _ in seen}
+    lengths = sorted({len(k) for k in wanted} | {len(k) for k in spun_wanted})
+    kept: Counter = Counter()
+    found: set[tuple[str, ...]] = set()
+    for al in alignments:
+        S, O, ops = al.S, al.O, al.ops
+        for a, b in al.windows:
+            for tag, i1, i2, _, _ in ops[a:b]:
+                if tag != "equal":
+                    continue
+                run, raw = S.key[i1:i2], S.raw[i1:i2]
+                for n in lengths:
+                    for k in range(len(run) - n + 1):
+                        gram = tuple(run[k:k + n])
+                        names = wanted.get(gram)
+                        if names:
+                            if False in names:
+                                kept[(gram, False)] += 1
+                            if True in names and all(_capitalised(t) for t in raw[k:k + n]):
+                                kept[(gram, True)] += 1
+        for n in lengths:
+            for k in range(len(O.key) - n + 1):
+                gram = tuple(O.key[k:k + n])
+                if gram in spun_wanted:
+                    found.add(gram)
+    return kept, found
+
+
+_SAFE_ID = re.compile(r"[^\w.-]+")
+
+
+def _write_ann(folder: Path, reports: list[PairReport]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for r in reports:
+        if r.ann is None:
+            continue
+        name = _SAFE_ID.sub("_", r.id).strip("._") or "pair"
+        (folder / f"{name}.ann.txt").write_text(r.ann, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- command line
+
+def _parser():
+    from .cli import BAD_OPTION, _Fail, _Parser
+
+    class Parser(_Parser):
+        def error(self, message: str):  # type: ignore[override]
+            raise _Fail(BAD_OPTION.format(message=message) + " (see respin learn --help)")
+
+    ap = Parser(
+        prog="respin learn",
+        description="Learn lexicon rows (with counts) from spun/original pairs and write a "
+                    "lexicon file that respin --lexicon accepts.",
+        epilog="Example: respin learn pairs/ -o learned.tsv --exclude-known && "
+               "respin --lexicon learned.tsv < spun.txt")
+    ap.add_argument("pairs", nargs="+", metavar="PAIRS",
+                    help="directories of NAME.spun.txt + NAME.orig.txt, NAME.spun.txt files, "
+                         "or .jsonl files with 'spun' and 'original' fields (optional 'id')")
+    ap.add_argument("-o", "--output", required=True, metavar="LEARNED.tsv",
+                    help="lexicon file to write (- for stdout; the summary then goes to stderr)")
+    ap.add_argument("--ann", metavar="DIR",
+                    help="also write DIR/ID.ann.txt, the gold form of each pair, for respin-bench")
+    ap.add_argument("--min-count", type=int, default=1, metavar="N",
+                    help="leave out spun forms seen fewer than N times (default 1)")
+    ap.add_argument("--source", default="learned", metavar="ID",
+                    help="source id written in each row (default: learned; see lexicons/SOURCES.md)")
+    ap.add_argument("--exclude-known", action="store_true",
+                    help="leave out spun forms the shipped lexicon already has, so the file "
+                         "loads beside it")
+    return ap
+
+
+def main(argv: Sequence[str], stdout, stderr) -> int:
+    """``respin learn ...``: returns the exit status (``respin.cli`` conventions:
+    1 usage or input/output error, 2 bad option value)."""
+    from .cli import EXIT_CONFIG, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, _Fail
+
+    try:
+        args = _parser().parse_args(list(argv))
+        if args.min_count < 1:
+            raise _Fail(f"respin error: --min-count must be >= 1, not {args.min_count}", EXIT_CONFIG)
+        if not args.source or any(ch.isspace() for ch in args.source):
+            raise _Fail(f"respin error: --source must be an id without spaces, not {args.source!r}",
+                        EXIT_CONFIG)
+        out = None if args.output == "-" else Path(args.output)
+        if out is not None and out.is_dir():
+            raise _Fail(f"respin error: cannot write {out}: is a directory")
+        try:
+            result = learn(args.pairs, min_count=args.min_count, source=args.source,
+                           exclude_known=args.exclude_known, ann_dir=args.ann)
+        except LearnError as exc:
+            raise _Fail(f"respin error: {exc}") from None
+        try:
+            if out is None:
+                stdout.write(result.tsv().encode("utf-8"))
+                stdout.flush()
+            else:
+                result.write(out)
+        except OSError as exc:
+            raise _Fail(f"respin error: cannot write {args.output}: {exc.strerror or exc}") from None
+        where = stderr if out is None else None
+        text = result.summary() + (f"\nwrote {out}" if out is not None else "") + "\n"
+        if where is None:
+            stdout.write(text.encode("utf-8"))
+            stdout.flush()
+        else:
+            where.write(text)
+        return EXIT_OK
+    except _Fail as exc:
+        print(str(exc), file=stderr)
+        return exc.status
+    except OSError as exc:
+        print(f"respin error: {exc.strerror or exc}", file=stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("respin error: interrupted", file=stderr)
+        return EXIT_INTERRUPTED
