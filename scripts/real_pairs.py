@@ -10,6 +10,9 @@ and creates ``SCRATCH/real/train`` and ``SCRATCH/real/heldout`` with links to th
 Split: by story, never by pair, so two copies of one story fall on the same side. Stories
 are ordered by the SHA-1 of their slug and taken for the held-out side until it has at least
 ``--heldout`` pairs (default 22). Deterministic, independent of the order pairs were mined.
+Once made, the split is kept: a pair already in ``benchmarks/real/manifest.tsv`` keeps its
+side, and a pair mined later goes to the side of its story if the story is known, else to
+``train`` (so the held-out pairs never change after the first measurement).
 
     python scripts/real_pairs.py                # default scratch location
     python scripts/real_pairs.py --scratch /path/to/scratch --heldout 22
@@ -54,13 +57,24 @@ def main(argv: list[str] | None = None) -> int:
     stories: dict[str, list[dict]] = {}
     for r in rows:
         stories.setdefault(r["story"], []).append(r)
-    order = sorted(stories, key=lambda s: hashlib.sha1(s.encode()).hexdigest())
-    held = 0
-    for story in order:
-        side = "heldout" if held < args.heldout else "train"
-        for r in stories[story]:
-            r["split"] = side
-        held += len(stories[story]) if side == "heldout" else 0
+    out = ROOT / "benchmarks" / "real" / "manifest.tsv"
+    pinned: dict[str, str] = {}
+    if out.exists():
+        lines = [ln.split("\t") for ln in out.read_text(encoding="utf-8").splitlines()
+                 if ln and not ln.startswith("#")]
+        pinned = {c[0]: c[1] for c in lines[1:]}
+    if pinned:
+        story_side = {r["story"]: pinned[r["id"]] for r in rows if r["id"] in pinned}
+        for r in rows:
+            r["split"] = pinned.get(r["id"]) or story_side.get(r["story"], "train")
+    else:
+        order = sorted(stories, key=lambda s: hashlib.sha1(s.encode()).hexdigest())
+        held = 0
+        for story in order:
+            side = "heldout" if held < args.heldout else "train"
+            for r in stories[story]:
+                r["split"] = side
+            held += len(stories[story]) if side == "heldout" else 0
     for side in ("train", "heldout"):
         d = scratch / "real" / side
         d.mkdir(parents=True, exist_ok=True)
@@ -70,7 +84,6 @@ def main(argv: list[str] | None = None) -> int:
             if r["split"] == side:
                 for kind in ("spun", "orig"):
                     (d / f"{r['id']}.{kind}.txt").symlink_to(pairs_dir / f"{r['id']}.{kind}.txt")
-    out = ROOT / "benchmarks" / "real" / "manifest.tsv"
     cols = ["id", "split", "topic", "story", "spun_words", "orig_words", "spun_url", "orig_url"]
     with out.open("w", encoding="utf-8") as fh:
         fh.write("# Real spun/original pairs of the auto-blog spinner family (facts only: the page\n"

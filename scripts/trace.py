@@ -27,13 +27,15 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("file")
     ap.add_argument("--threshold", type=float, default=Config().threshold)
+    ap.add_argument("--lexicon", action="append", default=[], help="extra lexicon file (repeatable)")
+    ap.add_argument("--no-default-lexicon", action="store_true")
     args = ap.parse_args()
     text = Path(args.file).read_text(encoding="utf-8")
     if "[[" in text:
         sys.path.insert(0, "/work/shared/tools")
         from referee import parse
         text = parse(text)[0]
-    lex = Config().lexicon()
+    lex = Config(lexicons=tuple(args.lexicon), use_default_lexicon=not args.no_default_lexicon).lexicon()
     seg = analyse(text, lex)
     model = context_model()
     ev = estimate(seg, lex, model)

@@ -739,18 +739,20 @@ def learn(pairs: Iterable[str | Path | Pair | tuple[str, str, str]], *, min_coun
                 continue
         origs = tuple(o for o, _ in ranked)
         kept = tuple(kept_counts.get((tuple(_keys(o)), name), 0) for o in origs)
+        own = kept_counts.get((tuple(_keys(spun)), name), 0)
         artifact = _flag_artifact(spun, origs, tuple(_keys(spun)) in orig_ngrams, lm)
         flags = {"artifact" if artifact else "ambiguous"}
         if len(spun.split()) > 1:
             flags.add("multiword")
         if name:
             flags.add("name")
-        rows.append((spun, origs, tuple(c for _, c in ranked), kept, frozenset(flags),
+        rows.append((spun, origs, tuple(c for _, c in ranked), kept, own, frozenset(flags),
                      where[(spun, name)]))
     entries, provenance = [], {}
-    for n, (spun, origs, counts, kept, flags, ids) in enumerate(rows, 1):
+    for n, (spun, origs, counts, kept, own, flags, ids) in enumerate(rows, 1):
         rule_id = f"learn/{n:04d}"
-        entries.append(Entry(rule_id, spun, origs, source, flags, counts=counts, kept=kept))
+        entries.append(Entry(rule_id, spun, origs, source, flags, counts=counts, kept=kept,
+                             own=own))
         provenance[rule_id] = tuple(ids)
     result = Learned(tuple(entries), reports, known, known_new, excluded, below, provenance)
     build_lexicon(result.entries)   # the rows must load: fail here, not in the user's run
@@ -772,6 +774,8 @@ def _ngram_counts(alignments: list[_Alignment], seen: dict) -> tuple[dict, set]:
         for o in originals:
             wanted[tuple(_keys(o))].add(name)
     spun_wanted = {tuple(_keys(spun)) for spun, _ in seen}
+    for spun, name in seen:   # the spun forms' own unchanged occurrences ("own" counts)
+        wanted[tuple(_keys(spun))].add(name)
     lengths = sorted({len(k) for k in wanted} | {len(k) for k in spun_wanted})
     kept: Counter = Counter()
     found: set[tuple[str, ...]] = set()

@@ -16,11 +16,13 @@ A lexicon is a UTF-8 TSV file, one rule per line::
 An optional sixth field records what real spun/original pairs showed
 (written by ``respin learn``)::
 
-    learn/0001	invoice	bill	learned	ambiguous	n=12;kept=3
+    learn/0001	invoice	bill	learned	ambiguous	n=12;kept=3;own=1
 
 ``n`` gives, per original (same order, ``|``-separated), how many times the
 spun form was seen replacing it; ``kept`` how many times each original was
-seen left unchanged in the aligned text. Either part may be absent.
+seen left unchanged in the aligned text; ``own`` how many times the spun form
+itself stood in the original too (the author's word, not a spin). Any part
+may be absent.
 
 The parser is strict: any malformed row raises :class:`LexiconError` naming
 the file and line, because a silently skipped rule is a silently missed
@@ -99,6 +101,9 @@ class Entry:
     counts: tuple[int, ...] | None = None
     #: Times each original was observed left unchanged (``kept=``); ``None`` when not recorded.
     kept: tuple[int, ...] | None = None
+    #: Times the spun form itself was observed unchanged in aligned text: the
+    #: author's own word, not a spin (``own=``); ``None`` when not recorded.
+    own: int | None = None
 
     @property
     def artifact(self) -> bool:
@@ -152,35 +157,41 @@ class Lexicon:
 
 
 #: Keys of the optional counts field, in the order they are written.
-COUNT_KEYS = ("n", "kept")
+COUNT_KEYS = ("n", "kept", "own")
 
 
 def _parse_counts(text: str, width: int, path: str, lineno: int
                   ) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
-    """Parse ``n=12|3;kept=40|7`` into ``(counts, kept)``, one integer per original."""
+    """Parse ``n=12|3;kept=40|7;own=2`` into ``(counts, kept, own)``: one integer
+    per original for ``n`` and ``kept``, one for the row for ``own``."""
     found: dict[str, tuple[int, ...]] = {}
     for part in text.split(";"):
         key, eq, values = part.strip().partition("=")
         if not eq or key not in COUNT_KEYS:
             raise LexiconError(path, lineno, f"bad counts part {part.strip()!r}: "
-                                             f"expected n=... or kept=...")
+                                             f"expected n=..., kept=... or own=...")
         if key in found:
             raise LexiconError(path, lineno, f"counts part {key!r} given twice")
         items = values.split("|")
         if any(not (v.isascii() and v.isdigit()) for v in items):
             raise LexiconError(path, lineno, f"counts {key}={values!r}: each item must be "
                                              f"a non-negative integer")
-        if len(items) != width:
+        if key == "own" and len(items) != 1:
+            raise LexiconError(path, lineno, f"counts own= takes one integer, not {values!r}")
+        if key != "own" and len(items) != width:
             raise LexiconError(path, lineno, f"counts {key}= has {len(items)} item(s) for "
                                              f"{width} original(s)")
         found[key] = tuple(int(v) for v in items)
-    return found.get("n"), found.get("kept")
+    own = found.get("own")
+    return found.get("n"), found.get("kept"), (own[0] if own else None)
 
 
 def format_counts(entry: Entry) -> str:
     """The counts field of ``entry`` as written in a TSV row ('' when it records none)."""
     parts = [f"{key}={'|'.join(map(str, values))}"
-             for key, values in zip(COUNT_KEYS, (entry.counts, entry.kept)) if values is not None]
+             for key, values in zip(COUNT_KEYS, (entry.counts, entry.kept,
+                                                 None if entry.own is None else (entry.own,)))
+             if values is not None]
     return ";".join(parts)
 
 
@@ -240,12 +251,12 @@ def _parse_row(cells: list[str], path: str, lineno: int) -> Entry:
             raise LexiconError(path, lineno, f"original {o!r} equals the spun form")
         if (NUM_SLOT in o) != (NUM_SLOT in spun) or o.count(NUM_SLOT) > 1:
             raise LexiconError(path, lineno, f"slot {NUM_SLOT} must appear once in both forms")
-    counts = kept = None
+    counts = kept = own = None
     if len(cells) == 6:
         if not cells[5].strip():
             raise LexiconError(path, lineno, "empty counts field (omit the tab, or write n=...)")
-        counts, kept = _parse_counts(cells[5].strip(), len(originals), path, lineno)
-    return Entry(rule_id, spun, originals, source, flags, path, lineno, counts, kept)
+        counts, kept, own = _parse_counts(cells[5].strip(), len(originals), path, lineno)
+    return Entry(rule_id, spun, originals, source, flags, path, lineno, counts, kept, own)
 
 
 def parse_lexicon(lines: Iterable[str], path: str = "<string>") -> Lexicon:

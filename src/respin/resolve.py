@@ -32,6 +32,7 @@ forbidden and the cluster decided again.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
@@ -152,10 +153,19 @@ class _Cluster:
         self.repl_words: list[list[list[str | None]]] = []
         for c in cluster:
             terms, words = [], []
+            spun_text = text[c.start:c.end]
+            observed = c.entry.counts is not None and c.entry.own is not None
             for rank, o in enumerate(c.originals):
                 r = spun * min(max(evidence.rate_of(o, c), _RATE_EPS), 1 - _RATE_EPS)
                 q = choice_prob(lexicon, o, rank, c.entry)
-                terms.append(math.log(r * q))
+                term = math.log(r * q)
+                if observed:
+                    # seen in real pairs: their counts, with the modelled
+                    # channel as prior, give the unigram-level odds (see
+                    # observed_log_odds); the bigram context adds the rest
+                    term = self.keep_base + math.log(spun) + observed_log_odds(
+                        c.entry, rank, o, spun_text, term - self.keep_base - math.log(spun), model)
+                terms.append(term)
                 words.append(lm_words(o))
             self.edit_terms.append(terms)
             self.repl_words.append(words)
@@ -199,6 +209,46 @@ class _Cluster:
             seq.append(self.token_words[i - self.lo])
         seq.extend(self.right)
         return total + self.model.logp_sequence(self.prev, seq)
+
+
+#: Weight, in pseudo-observations, of the modelled channel when a row has
+#: counts from real pairs (:func:`observed_log_odds`). Measured 2026-12-02 on
+#: two cross-validation folds of the training pairs (learn on one, score the
+#: other); see docs/benchmarks.md (channel weights).
+OBSERVED_PRIOR_WEIGHT = 0.5
+
+
+@functools.lru_cache(maxsize=65536)
+def _unigram_logp(phrase: str, model: ContextModel) -> float:
+    return model.logp_sequence(None, lm_words(phrase))
+
+
+def observed_log_odds(entry, rank: int, original: str, spun_text: str, modelled: float,
+                      model: ContextModel) -> float:
+    """Channel log-odds of restoring ``original``, from real-pair counts and the model.
+
+    A row learned with ``n`` (times the spun form replaced each original) and
+    ``own`` (times the spun form stood unchanged in the original: the author's
+    word) says how often this spun form, in a spun document, is a spin of each
+    original. ``modelled`` is the model's own log channel ratio (rate times
+    choice over keeping, before the language model); at unigram level it
+    gives a prior probability ``p0`` of a spin, and the counts update it like
+    a Beta prior of weight ``W`` = :data:`OBSERVED_PRIOR_WEIGHT`: odds
+    ``(n + W p0) / (own + W (1 - p0))``. Those odds already include how common
+    each word is, so the unigram log-probabilities are taken out again: the
+    term is added to a reading whose language-model score counts the words in
+    context, and the margin becomes ``log odds + PMI(original, context) -
+    PMI(spun, context)``. "on" -> "at" (10 spins, 103 own) needs a context
+    that strongly wants "at"; "mentioned" -> "said" (51 spins, none own) only
+    a context that does not object.
+    """
+    w = _unigram_logp(spun_text.lower(), model)
+    lo = _unigram_logp(original.lower(), model)
+    x = max(-30.0, min(30.0, modelled + lo - w))
+    p0 = 1.0 / (1.0 + math.exp(-x))
+    n = entry.counts[rank]
+    odds = (n + OBSERVED_PRIOR_WEIGHT * p0) / (entry.own + OBSERVED_PRIOR_WEIGHT * (1.0 - p0))
+    return math.log(odds) - lo + w
 
 
 def _logaddexp(a: float, b: float) -> float:

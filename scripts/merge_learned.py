@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Fold a lexicon learned from real pairs (``respin learn``) into the curated lexicon.
+
+    python scripts/merge_learned.py LEARNED.tsv --out combined.tsv   # one file, for experiments
+    python scripts/merge_learned.py LEARNED.tsv --write              # edit lexicons/ in place
+
+``LEARNED.tsv`` is the output of ``respin learn`` *without* ``--exclude-known``, so it has
+counts for spun forms the curated lexicon already knows. For such a form the curated row
+gets the counts (``n`` per original, 0 for an original the pairs never showed; ``kept``;
+``own``), and an original the pairs showed at least ``--min-new-original`` times that the row
+lacks is appended after the curated ones. Every other learned row becomes a row of
+``lexicons/learned.tsv`` (ids ``learn/NNNN``: an id already there keeps its number, new
+forms get the next free one), source ``--source``; rows seen fewer than ``--min-count``
+times are left out. ``--write`` rewrites only the row lines it changes, so comments and
+order in the curated files stay as they are.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from respin.lexicon import FORMAT_HEADER, Entry, build_lexicon, format_row, load_lexicon  # noqa: E402
+from respin.tokens import phrase_key  # noqa: E402
+
+LEXICONS = ROOT / "lexicons"
+LEARNED = LEXICONS / "learned.tsv"
+EXCLUDED = {"rejects.tsv"}
+
+
+def _key(e: Entry) -> tuple:
+    return phrase_key(e.spun, keep_case=e.name), e.name
+
+
+def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Entry], *,
+          min_count: int, min_new_original: int, source: str
+          ) -> tuple[dict[str, Entry], list[Entry], dict[str, int]]:
+    """(changed curated rows by id, learned rows for lexicons/learned.tsv, counts)."""
+    by_key = {_key(e): e for e in curated}
+    old_ids = {_key(e): e.id for e in existing_learned}
+    used = {int(e.id.split("/")[1]) for e in existing_learned}
+    changed: dict[str, Entry] = {}
+    rows: list[Entry] = []
+    stats = {"counted": 0, "originals_added": 0, "new": 0, "below_min": 0}
+    for le in learned:
+        seen = dict(zip((o.lower() for o in le.originals), le.counts or ()))
+        kept = dict(zip((o.lower() for o in le.originals), le.kept or ()))
+        cur = by_key.get(_key(le))
+        if cur is not None and cur.source != source:
+            originals = list(cur.originals)
+            have = {o.lower() for o in originals}
+            for o, n in zip(le.originals, le.counts or ()):
+                if o.lower() not in have and n >= min_new_original and o.lower() != cur.spun.lower():
+                    originals.append(o)
+                    stats["originals_added"] += 1
+            changed[cur.id] = dataclasses.replace(
+                cur, originals=tuple(originals),
+                counts=tuple(seen.get(o.lower(), 0) for o in originals),
+                kept=tuple(kept.get(o.lower(), 0) for o in originals), own=le.own)
+            stats["counted"] += 1
+            continue
+        if sum(le.counts or ()) < min_count:
+            stats["below_min"] += 1
+            continue
+        rows.append(le)
+    # ids: keep the number a form already has in learned.tsv, else the next free one
+    nxt = max(used, default=0)
+    out = []
+    for le in rows:
+        rid = old_ids.get(_key(le))
+        if rid is None:
+            nxt += 1
+            rid = f"learn/{nxt:04d}"
+        out.append(dataclasses.replace(le, id=rid, source=source))
+    stats["new"] = len(out)
+    return changed, out, stats
+
+
+def _rewrite(path: Path, changed: dict[str, Entry]) -> int:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    n = 0
+    for i, line in enumerate(lines):
+        rid = line.split("\t", 1)[0]
+        if rid in changed and not line.startswith("#"):
+            lines[i] = format_row(changed[rid])
+            n += 1
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return n
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("learned", type=Path)
+    ap.add_argument("--out", type=Path, help="write one combined lexicon file here")
+    ap.add_argument("--write", action="store_true", help="edit lexicons/*.tsv in place")
+    ap.add_argument("--min-count", type=int, default=1)
+    ap.add_argument("--min-new-original", type=int, default=2)
+    ap.add_argument("--source", default="learned:2026-12")
+    ap.add_argument("--provenance", type=Path,
+                    help="the learned file's '# pairs:' comments are copied above each row")
+    args = ap.parse_args(argv)
+    if bool(args.out) == bool(args.write):
+        ap.error("give exactly one of --out or --write")
+    sections = [p for p in sorted(LEXICONS.glob("*.tsv")) if p.name not in EXCLUDED | {"learned.tsv"}]
+    curated = [e for p in sections for e in load_lexicon(p).entries]
+    existing = load_lexicon(LEARNED).entries if LEARNED.exists() else ()
+    learned = list(load_lexicon(args.learned).entries)
+    comments = _pair_comments(args.learned)
+    changed, rows, stats = merge(curated, learned, list(existing), min_count=args.min_count,
+                                 min_new_original=args.min_new_original, source=args.source)
+    entries = [changed.get(e.id, e) for e in curated] + rows
+    build_lexicon(entries)  # must load together
+    body = []
+    for e in rows:
+        if e.spun in comments:
+            body.append(comments[e.spun])
+        body.append(format_row(e))
+    if args.out:
+        args.out.write_text("\n".join([FORMAT_HEADER] + [format_row(e) for e in entries]) + "\n",
+                            encoding="utf-8")
+    else:
+        for p in sections:
+            _rewrite(p, changed)
+        head = [FORMAT_HEADER,
+                "# Rows learned from real spun/original news pairs by `respin learn` and",
+                "# scripts/merge_learned.py (see lexicons/SOURCES.md, benchmarks/real/manifest.tsv).",
+                "# Each row's '# pairs:' comment names the training pairs it was seen in.",
+                "# id\tspun\toriginal\tsource\tflags\tcounts"]
+        LEARNED.write_text("\n".join(head + body) + "\n", encoding="utf-8")
+    print(f"curated rows given counts: {stats['counted']} ({stats['originals_added']} originals "
+          f"added); learned rows: {stats['new']}; left out below --min-count: {stats['below_min']}")
+    return 0
+
+
+def _pair_comments(path: Path) -> dict[str, str]:
+    """``# pairs: ...`` comment lines of a ``respin learn`` file, by the spun form of the row below."""
+    out, last = {}, None
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if line.startswith("# pairs:"):
+            last = line
+        elif line and not line.startswith("#"):
+            if last:
+                out[line.split("\t")[1]] = last
+            last = None
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
