@@ -1,0 +1,367 @@
+"""respin learn: alignment, extraction, the TSV it writes, the CLI, and restoring with it.
+
+Every pair here was written for these tests in the style of the spinner family
+("stated" for "said", "invoice" for "bill", "Home" for "House"); no third-party
+text.
+"""
+from __future__ import annotations
+
+import io
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+from conftest import clean_news_texts
+from hypothesis import given
+from hypothesis import strategies as st
+
+import respin
+from respin import cli
+from respin.bench.corpora import load_corpus, parse_annotation
+from respin.bench.metrics import score_document
+from respin.learn import FUNCTION_WORDS, Learned, LearnError, Pair, align_pair, learn, read_pairs
+from respin.lexicon import format_row, load_lexicon
+
+ORIGINAL = """\
+WASHINGTON — The House voted on Tuesday to pass a bill that would raise the national budget for \
+health programs by 4 percent, officials said.
+
+The legislation, which the government proposed in March, now goes to the Senate, where leaders \
+said they expect a final vote next week.
+
+House Republicans said the measure would help families pay for medical care. Democrats told \
+reporters that the bill does not go far enough.
+
+"We will keep working on this," the speaker said in a statement.
+
+The White House said the president would sign the legislation if it reached his desk. Officials \
+told reporters the budget would also fund rural clinics and hospitals across the country.
+"""
+
+SPUN = """\
+WASHINGTON — The Home voted on Tuesday to cross an invoice that would increase the nationwide \
+price range for well being packages by 4 p.c, officers stated.
+
+The laws, which the authorities proposed in March, now goes to the Senate, the place leaders \
+stated they anticipate a last vote subsequent week.
+
+Home Republicans stated the measure would assist households pay for medical care. Democrats \
+informed reporters that the invoice does not go far sufficient.
+
+"We will keep working on this," the speaker stated in an announcement.
+
+The White Home stated the president would signal the laws if it reached his desk. Officers \
+informed reporters the price range would additionally fund rural clinics and hospitals throughout \
+the nation.
+"""
+
+
+def _pairs_dir(tmp_path: Path, pairs: dict[str, tuple[str, str]]) -> Path:
+    d = tmp_path / "pairs"
+    d.mkdir()
+    for name, (spun, orig) in pairs.items():
+        (d / f"{name}.spun.txt").write_text(spun, encoding="utf-8")
+        (d / f"{name}.orig.txt").write_text(orig, encoding="utf-8")
+    return d
+
+
+def _swaps(report) -> set[tuple[str, str]]:
+    return {(s.spun, s.original) for s in report.substitutions}
+
+
+def _run(*args: str, stdin: bytes = b"") -> tuple[int, str, str]:
+    out, err = io.BytesIO(), io.StringIO()
+    status = cli.main(list(args), stdin=io.BytesIO(stdin), stdout=out, stderr=err)
+    return status, out.getvalue().decode("utf-8"), err.getvalue()
+
+
+# ---- extraction ----------------------------------------------------------------------------
+
+def test_substitutions_of_the_written_pair():
+    report = align_pair(Pair("house", SPUN, ORIGINAL))
+    swaps = _swaps(report)
+    for pair in [("stated", "said"), ("invoice", "bill"), ("cross", "pass"), ("laws", "legislation"),
+                 ("authorities", "government"), ("well being", "health"), ("price range", "budget"),
+                 ("p.c", "percent"), ("informed", "told"), ("the place", "where"),
+                 ("White Home", "White House"), ("Home Republicans", "House Republicans"),
+                 ("Home", "House"), ("subsequent", "next"), ("throughout", "across")]:
+        assert pair in swaps, pair
+    # the spinner's article change "a bill" -> "an invoice" is not a row; the quote is unchanged
+    assert not any(s.original in ("a", "the") for s in report.substitutions)
+    assert report.aligned_words > 100
+
+
+def test_learned_rows_carry_counts_flags_ids_and_provenance():
+    result = learn([Pair("house", SPUN, ORIGINAL), Pair("again", SPUN, ORIGINAL)])
+    rows = {e.spun: e for e in result.entries}
+    stated = rows["stated"]
+    assert stated.originals == ("said",) and stated.counts == (10,)
+    # "said" is kept nowhere in the spun text (every "said" was rewritten)
+    assert stated.kept == (0,)
+    assert rows["White Home"].flags == {"ambiguous", "multiword", "name"}
+    assert rows["Home"].flags == {"ambiguous", "name"}
+    assert rows["price range"].flags == {"ambiguous", "multiword"}
+    assert all(re.fullmatch(r"learn/\d{4}", e.id) and e.source == "learned" for e in result.entries)
+    assert result.provenance[stated.id] == ("house", "again")
+    # ranked by how often they were seen
+    totals = [sum(e.counts) for e in result.entries]
+    assert totals == sorted(totals, reverse=True)
+
+
+def test_kept_counts_originals_left_unchanged_in_aligned_text():
+    spun = ("The council stated on Monday that it would review the bill. Members said the bill "
+            "was too costly, and the mayor said she would veto the bill if it passed unchanged.")
+    orig = ("The council said on Monday that it would review the bill. Members said the bill "
+            "was too costly, and the mayor said she would veto the bill if it passed unchanged.")
+    (row,) = learn([("k", spun, orig)]).entries
+    assert (row.spun, row.originals, row.counts, row.kept) == ("stated", ("said",), (1,), (2,))
+
+
+def test_rival_originals_are_merged_and_ranked_by_count():
+    pairs = []
+    for k, orig in enumerate(["during", "during", "across"]):
+        spun_text = f"Storms moved throughout the region on day {k} of the week, forecasters said late."
+        orig_text = f"Storms moved {orig} the region on day {k} of the week, forecasters said late."
+        pairs.append((f"p{k}", spun_text, orig_text))
+    (row,) = learn(pairs).entries
+    assert row.spun == "throughout" and row.originals == ("during", "across")
+    assert row.counts == (2, 1)
+
+
+def test_numbers_names_punctuation_and_function_words_are_not_rows():
+    orig = ("The agency said on Friday that 5,653 people and 12 towns were affected, and Mayor "
+            "Smith said that a review of the response would follow within weeks, officials said.")
+    spun = ("The agency stated on Friday that five,653 people and 14 towns were affected, and Mayor "
+            "Jones stated that the review of the response would follow within weeks; officials stated.")
+    report = align_pair(Pair("n", spun, orig))
+    assert _swaps(report) == {("stated", "said")}
+    assert report.dropped["numeral"] == 1 and report.dropped["number"] == 1
+    assert report.dropped["name"] == 1 and report.dropped["function words"] == 1
+    assert report.dropped["punctuation"] == 1
+
+
+def test_headline_capitals_are_not_names():
+    orig = "Senate Leaders Say Budget Deal Is Close\n\nSenate leaders said a budget deal was close.\n"
+    spun = "Senate Leaders Say Price range Deal Is Shut\n\nSenate leaders stated a price range deal was shut.\n"
+    rows = {(e.spun, e.originals[0], "name" in e.flags) for e in learn([("h", spun, orig)]).entries}
+    assert rows == {("price range", "budget", False), ("shut", "close", False), ("stated", "said", False)}
+
+
+# ---- robustness to real pairs ----------------------------------------------------------------
+
+EXPECTED = {("stated", "said"), ("invoice", "bill"), ("laws", "legislation"), ("subsequent", "next")}
+BASE_ORIG = ("Lawmakers said on Monday that the bill would reach the floor next month. The legislation "
+             "has broad support among farmers, the committee chair said in an interview.")
+BASE_SPUN = ("Lawmakers stated on Monday that the invoice would reach the floor subsequent month. The laws "
+             "has broad support among farmers, the committee chair stated in an interview.")
+
+
+@pytest.mark.parametrize("spun, orig", [
+    # the excerpts start and end at different places
+    ("Posted by the newsroom staff at 9 am with photos from the scene and a video clip.\n\n" + BASE_SPUN,
+     BASE_ORIG + "\n\nRead more: a list of related stories about rural policy from our archive."),
+    # a paragraph is missing on one side
+    (BASE_SPUN.replace(". The laws", ".\n\nA long detour paragraph about a quite different topic that "
+                                     "the original never had, with its own wording entirely.\n\nThe laws"),
+     BASE_ORIG.replace(". The legislation", ".\n\nThe legislation")),
+    # different quote styles
+    (BASE_SPUN + " “It is time,” she stated.", BASE_ORIG + ' "It is time," she said.'),
+    # a word the spinner inserted
+    (BASE_SPUN.replace("the floor", "the ground floor"), BASE_ORIG),
+])
+def test_alignment_is_robust_to_real_pair_differences(spun, orig):
+    swaps = _swaps(align_pair(Pair("r", spun, orig)))
+    assert EXPECTED <= swaps
+    assert all(s in EXPECTED | {("ground floor", "floor")} for s in swaps), swaps
+
+
+def test_unrelated_texts_give_nothing():
+    spun = "The weather service issued a frost warning for the valley, where growers stated concerns."
+    orig = "A local team won its third straight title on Saturday after a late goal in extra time."
+    assert learn([("u", spun, orig)]).entries == ()
+
+
+WORDS = re.compile(r"[a-z]+")
+REPLACEMENTS = ["zephyrs", "quokka", "marzipan", "obelisk", "plinth", "kumquat", "gazebo",
+                "fjords", "yodel", "bramble", "walrus", "nutmeg"]
+
+
+@given(st.randoms(use_true_random=False), st.integers(min_value=1, max_value=8))
+def test_random_word_swaps_are_recovered_exactly(rnd: random.Random, k: int):
+    # substitute k random ordinary words of an article with words it does not
+    # contain: learning recovers exactly those swaps, no more, no fewer
+    text = ORIGINAL
+    tokens = list(re.finditer(r"\S+", text))
+    spots = [i for i, m in enumerate(tokens)
+             if WORDS.fullmatch(m.group()) and m.group() not in FUNCTION_WORDS and 0 < i < len(tokens) - 1]
+    chosen: list[int] = []
+    for i in rnd.sample(spots, len(spots)):
+        if all(abs(i - j) > 3 for j in chosen):
+            chosen.append(i)
+        if len(chosen) == k:
+            break
+    words = rnd.sample(REPLACEMENTS, len(chosen))
+    spun, pos, expected = [], 0, set()
+    for i, w in sorted(zip(chosen, words)):
+        m = tokens[i]
+        spun += [text[pos:m.start()], w]
+        expected.add((w, m.group()))
+        pos = m.end()
+    spun.append(text[pos:])
+    report = align_pair(Pair("h", "".join(spun), text))
+    assert _swaps(report) == expected
+
+
+# ---- the TSV, the CLI and restoring with it ----------------------------------------------------
+
+def test_learned_tsv_round_trips_through_the_loader(tmp_path):
+    result = learn([Pair("house", SPUN, ORIGINAL)])
+    path = tmp_path / "learned.tsv"
+    result.write(path)
+    loaded = load_lexicon(path)
+    assert [(e.id, e.spun, e.originals, e.source, e.flags, e.counts, e.kept) for e in loaded] == \
+        [(e.id, e.spun, e.originals, e.source, e.flags, e.counts, e.kept) for e in result.entries]
+    rows = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert rows == [format_row(e) for e in loaded]
+    assert all(len(r.split("\t")) == 6 for r in rows)
+    # every row is preceded by a comment naming its pairs
+    assert path.read_text(encoding="utf-8").count("# pairs: house\n") == len(rows)
+
+
+def test_learn_then_restore_recovers_the_pair(tmp_path):
+    d = _pairs_dir(tmp_path, {"house": (SPUN, ORIGINAL)})
+    out, ann = tmp_path / "learned.tsv", tmp_path / "ann"
+    status, stdout, err = _run("learn", str(d), "-o", str(out), "--exclude-known", "--ann", str(ann))
+    assert status == 0, err
+    assert "pairs: 1\n" in stdout and "rows already known:" in stdout and "new rows:" in stdout
+    gold = parse_annotation((ann / "house.ann.txt").read_text(encoding="utf-8"))
+    assert gold.spun == SPUN
+    assert len(gold.spans) >= 30
+    status, restored, err = _run("--lexicon", str(out), stdin=SPUN.encode())
+    assert status == 0, err
+    score = score_document(gold, restored)
+    # measured 2026-12: 31 of 37 spans (0.84), no wrong edit; the six misses are
+    # ambiguous rows whose context margin falls short ("the laws, which"), which
+    # the scorer's use of the counts (issue 12 part 4) is for: see the xfail below
+    assert score.recall >= 0.8 and score.precision == 1.0, (score, restored)
+    # the learned rows leave clean news alone
+    config = respin.Config(lexicons=(str(out),))
+    for text in clean_news_texts():
+        assert respin.fix_text(text, config) == text
+
+
+def _restored_recall(tmp_path, **kwargs) -> float:
+    result = learn([Pair("house", SPUN, ORIGINAL)], exclude_known=kwargs.pop("exclude_known"))
+    path = tmp_path / "learned.tsv"
+    result.write(path)
+    gold = parse_annotation(result.pairs[0].ann)
+    return score_document(gold, respin.fix_text(SPUN, lexicons=(str(path),), **kwargs)).recall
+
+
+def test_learned_lexicon_alone_restores_the_pair(tmp_path):
+    # measured 2026-12: 0.78 with only the learned rows (shipped lexicon off)
+    assert _restored_recall(tmp_path, exclude_known=False, use_default_lexicon=False) >= 0.75
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12 part 4: the scorer does not use the learned "
+                                       "counts yet (recall 0.84 with the shipped lexicon)")
+def test_learn_then_restore_recovers_90_percent(tmp_path):
+    assert _restored_recall(tmp_path, exclude_known=True) >= 0.9
+
+
+def test_known_rows_are_counted_and_excluded_on_request():
+    full = learn([Pair("house", SPUN, ORIGINAL)])
+    slim = learn([Pair("house", SPUN, ORIGINAL)], exclude_known=True)
+    shipped = respin.default_lexicon()
+    known = [e for e in full.entries if (e.spun.lower(),) and any(
+        x.name == e.name for x in shipped.index.get(_key(e), ()))]
+    assert full.known == slim.known == len(known) > 0
+    assert len(slim.entries) == len(full.entries) - len(known)
+    assert {e.spun for e in slim.entries}.isdisjoint({e.spun for e in known})
+    # the slim file loads beside the shipped lexicon: no duplicate spun form
+    respin.lexicon.build_lexicon(list(shipped) + list(slim.entries))
+
+
+def _key(e):
+    from respin.tokens import phrase_key
+
+    return phrase_key(e.spun, keep_case=e.name)
+
+
+def test_min_count_and_source():
+    result = learn([Pair("a", SPUN, ORIGINAL)], min_count=3, source="learned:test")
+    assert result.entries and all(sum(e.counts) >= 3 for e in result.entries)
+    assert {e.source for e in result.entries} == {"learned:test"}
+    assert result.below_min_count > 0
+    with pytest.raises(ValueError, match="min_count"):
+        learn([Pair("a", SPUN, ORIGINAL)], min_count=0)
+
+
+def test_jsonl_and_directory_inputs_agree(tmp_path):
+    d = _pairs_dir(tmp_path, {"house": (SPUN, ORIGINAL)})
+    j = tmp_path / "pairs.jsonl"
+    j.write_text(json.dumps({"id": "house", "spun": SPUN, "original": ORIGINAL}) + "\n\n",
+                 encoding="utf-8")
+    a, b = learn([d]), learn([j])
+    assert [format_row(e) for e in a.entries] == [format_row(e) for e in b.entries]
+    assert read_pairs([j])[0].id == "house"
+
+
+def test_output_to_stdout_puts_the_summary_on_stderr(tmp_path):
+    d = _pairs_dir(tmp_path, {"house": (SPUN, ORIGINAL)})
+    status, stdout, err = _run("learn", str(d), "-o", "-")
+    assert status == 0
+    assert stdout.startswith("# respin-lexicon 1\n") and "pairs: 1" in err
+
+
+@pytest.mark.parametrize("setup, args, status, message", [
+    (lambda d: None, ["missing"], 1, "cannot read"),
+    (lambda d: (d / "a.spun.txt").write_text("x"), ["d"], 1, "no original a.orig.txt next to it"),
+    (lambda d: (d / "a.orig.txt").write_text("x"), ["d"], 1, "no spun text a.spun.txt next to it"),
+    (lambda d: None, ["d"], 1, "no NAME.spun.txt + NAME.orig.txt pairs"),
+    (lambda d: (d / "p.jsonl").write_text('{"spun": "a", "original": "b"}\n{"spun": "a",\n'),
+     ["d/p.jsonl"], 1, "p.jsonl:2: invalid JSON"),
+    (lambda d: (d / "p.jsonl").write_text('{"spun": "a"}\n'), ["d/p.jsonl"], 1,
+     "p.jsonl:1: record has no 'original' field"),
+    (lambda d: (d / "p.jsonl").write_text('{"spun": "a", "original": 3}\n'), ["d/p.jsonl"], 1,
+     "p.jsonl:1: field 'original' must be a string"),
+    (lambda d: (d / "p.jsonl").write_text('{"id": 1, "spun": "a", "original": "b"}\n' * 2),
+     ["d/p.jsonl"], 1, "p.jsonl:2: duplicate id '1'"),
+    (lambda d: (d / "p.txt").write_text("x"), ["d/p.txt"], 1, "expected a directory"),
+    (lambda d: None, ["d", "--min-count", "0"], 2, "--min-count must be >= 1"),
+    (lambda d: None, ["d", "--source", "a b"], 2, "--source must be an id without spaces"),
+    (lambda d: None, ["d", "--bogus"], 1, "unrecognized arguments: --bogus (see respin learn --help)"),
+])
+def test_bad_input_is_one_line_and_an_exit_status(tmp_path, monkeypatch, setup, args, status, message):
+    monkeypatch.chdir(tmp_path)
+    d = tmp_path / "d"
+    d.mkdir()
+    setup(d)
+    code, stdout, err = _run("learn", *args, "-o", "out.tsv")
+    assert code == status
+    assert err.count("\n") == 1 and err.startswith("respin error: ") and message in err, err
+    assert not (tmp_path / "out.tsv").exists()
+
+
+def test_usage_needs_pairs_and_output():
+    code, _, err = _run("learn")
+    assert code == 1 and "required: PAIRS, -o/--output" in err
+
+
+def test_ann_gold_loads_in_the_harness_and_leaves_out_unaligned_lines(tmp_path):
+    extra = "An unrelated closing paragraph that only the spun page carries, about something else.\n"
+    result = learn([Pair("x/house", SPUN + "\n" + extra, ORIGINAL)], ann_dir=tmp_path / "ann")
+    (path,) = (tmp_path / "ann").glob("*.ann.txt")
+    assert path.name == "x_house.ann.txt"
+    (doc,) = load_corpus([path]).documents
+    assert extra not in doc.text and doc.text.strip() == SPUN.strip()
+    assert len(doc.gold.spans) == len(result.pairs[0].substitutions)
+
+
+def test_api_export_is_the_function():
+    assert respin.learn is learn and "learn" in respin.__all__
+    assert isinstance(learn([Pair("house", SPUN, ORIGINAL)]), Learned)
+    with pytest.raises(LearnError, match="duplicate pair id"):
+        learn([Pair("a", SPUN, ORIGINAL), ("a", SPUN, ORIGINAL)])
