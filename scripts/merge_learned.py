@@ -46,7 +46,7 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
     used = {int(e.id.split("/")[1]) for e in existing_learned}
     changed: dict[str, Entry] = {}
     rows: list[Entry] = []
-    stats = {"counted": 0, "originals_added": 0, "new": 0, "below_min": 0}
+    stats = {"counted": 0, "originals_added": 0, "new": 0, "below_min": 0, "mostly_own": 0}
     for le in learned:
         seen = dict(zip((o.lower() for o in le.originals), le.counts or ()))
         kept = dict(zip((o.lower() for o in le.originals), le.kept or ()))
@@ -66,6 +66,12 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
             continue
         if sum(le.counts or ()) < min_count:
             stats["below_min"] += 1
+            continue
+        if le.own is not None and le.own > sum(le.counts or ()):
+            # the pairs show this form more often as the author's own word than
+            # as a spin ("on" for "at": 15 spins, 115 own): it would restore
+            # almost nothing and every match of it would dilute the evidence
+            stats["mostly_own"] += 1
             continue
         rows.append(le)
     # ids: keep the number a form already has in learned.tsv, else the next free one
@@ -133,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
                 "# id\tspun\toriginal\tsource\tflags\tcounts"]
         LEARNED.write_text("\n".join(head + body) + "\n", encoding="utf-8")
     print(f"curated rows given counts: {stats['counted']} ({stats['originals_added']} originals "
-          f"added); learned rows: {stats['new']}; left out below --min-count: {stats['below_min']}")
+          f"added); learned rows: {stats['new']}; left out below --min-count: {stats['below_min']}, "
+          f"more often the author's word than a spin: {stats['mostly_own']}")
     return 0
 
 

@@ -157,6 +157,9 @@ class PairReport:
     aligned_words: int = 0
     substitutions: list[Substitution] = field(default_factory=list)
     dropped: Counter = field(default_factory=Counter)
+    #: differences in aligned text that were not learned (names, numbers,
+    #: unanchored or misaligned stretches): the gold marks them optional
+    optional: list[Substitution] = field(default_factory=list)
     ann: str | None = None   # gold form ([[spun=>original]]) of the aligned lines, or None
 
 
@@ -570,6 +573,12 @@ def align_pair(pair: Pair, lm=None, alignment: _Alignment | None = None,
     equal_s, equal_o, inside, in_window = al.equal_s, al.equal_o, al.inside, al.in_window
     report = PairReport(pair.id)
     report.aligned_words = sum(1 for i, tok in enumerate(S.raw) if inside[i] and _is_word(tok))
+
+    def unsure(i1: int, i2: int, j1: int, j2: int) -> None:
+        if i1 < i2 and j1 < j2:
+            report.optional.append(Substitution(S.span(i1, i2), O.span(j1, j2), False,
+                                                S.m[i1].start(), S.m[i2 - 1].end()))
+
     for k, (tag, i1, i2, j1, j2) in enumerate(ops):
         if tag == "equal":
             continue
@@ -577,6 +586,7 @@ def align_pair(pair: Pair, lm=None, alignment: _Alignment | None = None,
             continue   # text one side lacks: not a difference of wording
         if k not in in_window:
             report.dropped["unanchored"] += 1
+            unsure(i1, i2, j1, j2)
             continue
         if tag == "replace" and min(i2 - i1, j2 - j1) > 1:
             split = _segment(S.key[i1:i2], O.key[j1:j2], known)
@@ -614,6 +624,7 @@ def align_pair(pair: Pair, lm=None, alignment: _Alignment | None = None,
             reason, sub = _judge(S, O, *piece, equal_s, equal_o, lm)
             if sub is None:
                 report.dropped[reason] += 1
+                unsure(*piece)
             elif article is not None and article[1] == piece[0] and not sub.name:
                 # one row "an invoice" -> "a bill", as the shipped lexicon writes
                 # "a chance" -> "an opportunity": respin's language model then
@@ -626,6 +637,7 @@ def align_pair(pair: Pair, lm=None, alignment: _Alignment | None = None,
             article = None
         if article is not None:
             report.dropped["function words"] += 1
+            unsure(*article)
     return report
 
 
@@ -724,9 +736,22 @@ def _gold(pair: Pair, report: PairReport, al: _Alignment) -> str | None:
     """The spun text's aligned lines in gold format, each learned swap marked
     ``[[spun=>original]]``. Lines less than half inside aligned windows (text
     one side lacks) are left out, so a restorer is scored only where the
-    original says what the right answer is."""
+    original says what the right answer is. A difference that was not learned
+    (a name, a number, a stretch the alignment could not split) is marked
+    ``[[spun=>spun|original]]``: leaving it is fine, and so is restoring it
+    to what the original says; anything else is an error."""
     S, inside = al.S, al.inside
     subs = sorted(report.substitutions, key=lambda s: s.start)
+    taken = [(x.start, x.end) for x in subs]
+    for x in report.optional:
+        if not any(a < x.end and x.start < b for a, b in taken) and \
+                "[[" not in x.spun + x.original and "]]" not in x.spun + x.original \
+                and "|" not in x.original and "=>" not in x.spun + x.original \
+                and "\n" not in x.spun + x.original:
+            subs.append(x)
+            taken.append((x.start, x.end))
+    subs.sort(key=lambda s: s.start)
+    optional = {id(x) for x in report.optional}
     out: list[str] = []
     pos, k = 0, 0
     words = [(m.start(), inside[i]) for i, m in enumerate(S.m) if _is_word(S.raw[i])]
@@ -746,7 +771,9 @@ def _gold(pair: Pair, report: PairReport, al: _Alignment) -> str | None:
             parts, p = [], pos
             for s in mine:
                 parts.append(pair.spun[p:s.start])
-                parts.append(f"[[{pair.spun[s.start:s.end]}=>{s.original}]]")
+                here = pair.spun[s.start:s.end]
+                parts.append(f"[[{here}=>{here}|{s.original}]]" if id(s) in optional
+                             else f"[[{here}=>{s.original}]]")
                 p = s.end
             parts.append(pair.spun[p:end])
             out.append("".join(parts))
