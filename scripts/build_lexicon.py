@@ -7,7 +7,7 @@
 
 Every ``lexicons/*.tsv`` file except ``rejects.tsv`` is a section of the shipped
 lexicon. Each is parsed strictly, then all are checked together: unique ids,
-one row per spun form, acyclic (no original is another rule's spun form), and
+one row per spun form, no original that is an artifact rule's spun form, and
 every source defined in ``lexicons/SOURCES.md``.
 """
 from __future__ import annotations

@@ -110,14 +110,31 @@ def test_duplicates_are_rejected():
 @pytest.mark.parametrize("rows", [
     ("a/1\tsecond\tmoment\td\tambiguous", "a/2\tmoment\tinstant\td\tambiguous"),   # chain
     ("a/1\tsecond\tmoment\td\tambiguous", "a/2\tmoment\tsecond\td\tambiguous"),    # two-way
-    ("a/1\tWhite Home\tWhite House\td\tartifact,multiword,name",
-     "a/2\tWhite House\tWhite Home\td\tartifact,multiword,name"),                    # name two-way
+    ("a/1\tHome\tHouse\td\tambiguous,name",
+     "a/2\tHouse\tHome\td\tambiguous,name"),                                        # name two-way
+    ("a/1\tprovide chain\tsupply chain\td\tartifact,multiword",
+     "a/2\tsupply chain\tprovision chain\td\tambiguous,multiword"),                 # artifact's original
 ])
 def test_chains_and_two_way_rows_load_and_are_listed(rows):
     from respin.lexicon import chained
 
     lex = parse(*rows)
     assert [(a.id, b.id) for a, _, b in chained(lex)][:1] == [("a/1", "a/2")]
+
+
+@pytest.mark.parametrize("rows, line", [
+    (("a/1\tp.c\tpercent\td\tartifact", "a/2\tpercent\tp.c\td\tambiguous"), 3),
+    (("a/1\tWhite Home\tWhite House\td\tartifact,multiword,name",
+      "a/2\tWhite House\tWhite Home\td\tartifact,multiword,name"), 2),
+    (("a/1\tsecond\tyr\td\tambiguous", "a/2\tyr\tyear\td\tartifact"), 2),
+])
+def test_an_artifact_spun_form_cannot_be_an_original(rows, line):
+    # no source text says "p.c": a row restoring to it would make a second pass
+    # restore the restored text again
+    with pytest.raises(LexiconError) as info:
+        parse(*rows)
+    assert info.value.line == line
+    assert "is the spun form of artifact rule" in info.value.reason
 
 
 def test_user_rule_whose_original_is_a_shipped_spun_form_loads(tmp_path):

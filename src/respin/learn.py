@@ -884,8 +884,20 @@ def learn(pairs: Iterable[str | Path | Pair | tuple[str, str, str]], *, min_coun
             flags.add("name")
         rows.append((spun, origs, tuple(c for _, c in ranked), kept, own, frozenset(flags),
                      where[(spun, name)]))
+    # an artifact's spun form is never what a source said (the loader refuses
+    # it as an original): drop such originals
+    artifacts = {phrase_key(e.spun, keep_case=e.name) for e in reference if e.artifact}
+    artifacts |= {phrase_key(r[0], keep_case="name" in r[5]) for r in rows if "artifact" in r[5]}
+    kept_rows = []
+    for spun, origs, counts, kept, own, flags, ids in rows:
+        keep = [k for k, o in enumerate(origs)
+                if phrase_key(o, keep_case=False) not in artifacts
+                and phrase_key(o, keep_case=True) not in artifacts]
+        if keep:
+            kept_rows.append((spun, tuple(origs[k] for k in keep), tuple(counts[k] for k in keep),
+                              tuple(kept[k] for k in keep), own, flags, ids))
     entries, provenance = [], {}
-    for n, (spun, origs, counts, kept, own, flags, ids) in enumerate(rows, 1):
+    for n, (spun, origs, counts, kept, own, flags, ids) in enumerate(kept_rows, 1):
         rule_id = f"learn/{n:04d}"
         entries.append(Entry(rule_id, spun, origs, source, flags, counts=counts, kept=kept,
                              own=own))

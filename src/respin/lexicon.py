@@ -293,7 +293,10 @@ def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
     spinner's thesaurus is two-way (house <-> home, help <-> assist). What
     keeps restoration from looping is the pipeline, not the lexicon: one pass
     matches the input once and never re-matches the text it restored (see
-    docs/how-it-works.md, "Two-way rules").
+    docs/how-it-works.md, "Two-way rules"). Only an *artifact* rule's spun
+    form may not be an original: an artifact is never edited English, so no
+    source text says it, and one sighting of it would make a second pass
+    restore the restored text again.
     """
     entries = tuple(entries)
     ids: dict[str, Entry] = {}
@@ -320,6 +323,14 @@ def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
                 spun_seen[o.lower()] = spun_seen.get(o.lower(), 0) + e.counts[i]
             if e.kept is not None:
                 kept_seen[o.lower()] = max(kept_seen.get(o.lower(), 0), e.kept[i])
+    for e in entries:
+        for o, other in _chained(e, index):
+            if other.artifact:
+                raise LexiconError(e.path, e.line,
+                                   f"original {o!r} is the spun form of artifact rule {other.id} "
+                                   f"({other.path}:{other.line}); an artifact is never edited "
+                                   f"English, so it cannot be what a source said: flag that rule "
+                                   f"ambiguous or drop this original")
     trie: dict = {}
     name_trie: dict = {}
     for key, found in index.items():
@@ -343,6 +354,16 @@ def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
     )
 
 
+def _chained(e: Entry, index: dict) -> Iterator[tuple[str, Entry]]:
+    """(original, rule) pairs where an original of ``e`` is the spun form of ``rule``."""
+    for o in e.originals:
+        yield from ((o, other) for other in index.get(_tokens.phrase_key(o, keep_case=False), ())
+                    if not other.name)
+        if e.name:
+            yield from ((o, other) for other in index.get(_tokens.phrase_key(o, keep_case=True), ())
+                        if other.name)
+
+
 def chained(lexicon: Lexicon) -> list[tuple[Entry, str, Entry]]:
     """(rule, original, other rule) where an original of ``rule`` is ``other``'s spun form.
 
@@ -354,16 +375,7 @@ def chained(lexicon: Lexicon) -> list[tuple[Entry, str, Entry]]:
     >>> [(a.id, o, b.id) for a, o, b in chained(lex)]
     [('t/1', 'house', 't/2'), ('t/2', 'home', 't/1')]
     """
-    out = []
-    for e in lexicon.entries:
-        for o in e.originals:
-            keys = [(_tokens.phrase_key(o, keep_case=False), False)]
-            if e.name:
-                keys.append((_tokens.phrase_key(o, keep_case=True), True))
-            for key, name in keys:
-                out.extend((e, o, other) for other in lexicon.index.get(key, ())
-                           if other.name == name)
-    return out
+    return [(e, o, other) for e in lexicon.entries for o, other in _chained(e, lexicon.index)]
 
 
 def load_lexicon(path: str | Path) -> Lexicon:

@@ -1,0 +1,76 @@
+"""Second-pass edit rate: what respin does to its own output.
+
+With two-way lexicon rows (house -> home and home -> house) a restored word can
+be another row's spun form, so a second pass may edit again. One pass never
+does: it matches the input once and never re-matches what it restored (see
+docs/how-it-works.md, "Two-way rules"). This module measures the rest:
+
+- ``first``: edits of ``fix_text`` on the input;
+- ``second``: edits of ``fix_text`` on the first pass's output;
+- ``on_restored``: second-pass edits that overlap text the first pass wrote;
+- ``reverted``: second-pass edits that put back exactly what the first pass
+  replaced (a flip-flop);
+- ``rate``: ``second / first`` (``None`` when the first pass made no edit).
+
+>>> from respin import Config
+>>> s = second_pass(["Shares rose 3 p.c, the White Home stated."], Config())
+>>> (s.first, s.second, s.rate)
+(2, 0, 0.0)
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..config import Config
+from ..edits import Edit
+from ..fixes import fix_and_explain
+
+__all__ = ["SecondPass", "restored_spans", "second_pass"]
+
+
+@dataclass(slots=True)
+class SecondPass:
+    """Counts over a set of texts (see the module docstring)."""
+
+    documents: int = 0
+    first: int = 0
+    second: int = 0
+    on_restored: int = 0
+    reverted: int = 0
+    documents_changed: int = 0      # documents the second pass changed at all
+
+    @property
+    def rate(self) -> float | None:
+        return self.second / self.first if self.first else None
+
+    def add(self, other: SecondPass) -> None:
+        for name in ("documents", "first", "second", "on_restored", "reverted", "documents_changed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def restored_spans(edits: Iterable[Edit]) -> list[tuple[int, int, Edit]]:
+    """Where each edit's ``after`` text lies in the output: ``(start, end, edit)``."""
+    out, shift = [], 0
+    for e in edits:
+        out.append((e.start + shift, e.start + shift + len(e.after), e))
+        shift += len(e.after) - (e.end - e.start)
+    return out
+
+
+def second_pass(texts: Iterable[str], config: Config | None = None) -> SecondPass:
+    """Run ``fix_text`` twice on each text and count the second pass's edits."""
+    config = config or Config()
+    total = SecondPass()
+    for text in texts:
+        first = fix_and_explain(text, config)
+        second = fix_and_explain(first.text, config)
+        spans = restored_spans(first.edits)
+        one = SecondPass(documents=1, first=len(first.edits), second=len(second.edits),
+                         documents_changed=int(bool(second.edits)))
+        for e in second.edits:
+            touched = [f for a, b, f in spans if a < e.end and e.start < b]
+            one.on_restored += bool(touched)
+            one.reverted += any(f.after == e.before and f.before == e.after for f in touched)
+        total.add(one)
+    return total
