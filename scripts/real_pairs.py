@@ -91,6 +91,19 @@ def main(argv: list[str] | None = None) -> int:
         fh.write("\t".join(cols) + "\n")
         for r in sorted(rows, key=lambda r: (r["split"], r["id"])):
             fh.write("\t".join(str(r.get(c, "")) for c in cols) + "\n")
+    # gold of the held-out pairs for respin-bench's real-heldout suite (respin learn --ann;
+    # the rows it learns from them are thrown away: held-out pairs never teach anything)
+    sys.path.insert(0, str(ROOT / "src"))
+    from respin.learn import learn
+    from respin.lexicon import load_lexicon
+    ann = scratch / "real" / "ann_heldout"
+    ann.mkdir(parents=True, exist_ok=True)
+    for old in ann.iterdir():
+        old.unlink()
+    curated = [e for p in sorted((ROOT / "lexicons").glob("*.tsv"))
+               if p.name not in ("rejects.tsv", "learned.tsv") for e in load_lexicon(p).entries]
+    from respin.lexicon import build_lexicon
+    learn([scratch / "real" / "heldout"], lexicon=build_lexicon(curated), ann_dir=ann)
     n_held = sum(r["split"] == "heldout" for r in rows)
     print(f"{len(rows)} pairs, {len(stories)} stories: train {len(rows) - n_held} pairs, "
           f"heldout {n_held} pairs ({sum(1 for s in stories if stories[s][0]['split'] == 'heldout')} stories)")

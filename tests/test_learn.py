@@ -265,9 +265,8 @@ def test_learned_lexicon_alone_restores_the_pair(tmp_path):
     assert _restored_recall(tmp_path, exclude_known=False, use_default_lexicon=False) >= 0.75
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 part 4: the scorer does not use the learned "
-                                       "counts yet (recall 0.84 with the shipped lexicon)")
 def test_learn_then_restore_recovers_90_percent(tmp_path):
+    # the scorer reads the learned counts (resolve.observed_log_odds)
     assert _restored_recall(tmp_path, exclude_known=True) >= 0.9
 
 

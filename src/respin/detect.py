@@ -148,6 +148,9 @@ EVIDENCE_WORD_CREDIT = 6.66
 #: this weight. See the measurement note in docs/benchmarks.md (channel weights).
 CHOICE_PRIOR_WEIGHT = 2.0
 
+#: Fewest observed spins of an original before its counts are used.
+CHOICE_MIN_OBSERVED = 10
+
 
 def choice_prob(lexicon: Lexicon, original: str, rank: int, entry: Entry | None = None) -> float:
     """P(the spinner wrote this spun form | it rewrote ``original``), times a rank prior.
@@ -170,17 +173,17 @@ def choice_prob(lexicon: Lexicon, original: str, rank: int, entry: Entry | None 
 
     >>> from respin.lexicon import parse_lexicon
     >>> lex = parse_lexicon(["# respin-lexicon 1",
-    ...     "t/1\\tthroughout\\tacross|during\\tdemo\\tambiguous\\tn=9|1",
-    ...     "t/2\\tall through\\tduring\\tdemo\\tambiguous,multiword\\tn=3"])
+    ...     "t/1\\tthroughout\\tacross|during\\tdemo\\tambiguous\\tn=18|2",
+    ...     "t/2\\tall through\\tduring\\tdemo\\tambiguous,multiword\\tn=9"])
     >>> e = lex.by_id("t/1")
     >>> round(choice_prob(lex, "across", 0, e), 3), round(choice_prob(lex, "during", 1, e), 3)
-    (1.0, 0.285)
+    (1.0, 0.208)
     """
     low = original.lower()
     k = lexicon.spun_forms_per_original.get(low, 1)
     prior = k ** -0.5 * ORIGINAL_RANK_DECAY ** rank
     seen = lexicon.observed.get(low)
-    if not seen or not seen[0]:
+    if not seen or seen[0] < CHOICE_MIN_OBSERVED:
         return prior
     n = entry.counts[rank] if entry is not None and entry.counts is not None else 0
     return (n + CHOICE_PRIOR_WEIGHT * prior) / (seen[0] + CHOICE_PRIOR_WEIGHT)

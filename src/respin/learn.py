@@ -21,11 +21,11 @@ thesaurus. For each pair, :func:`learn`
    (``kept``), and writes one lexicon row per spun form with its originals
    ranked by count (see the counts field in ``lexicons/README.md``).
 
->>> result = learn([("t1", "On Monday, officials stated that the invoice would cross the Senate by Friday.",
+>>> result = learn([("t1", "On Monday, officials stated that the invoice would adopt the Senate by Friday.",
 ...                         "On Monday, officials said that the bill would pass the Senate by Friday.")])
 >>> [(e.spun, e.originals, e.counts) for e in result.entries]
-[('cross', ('pass',), (1,)), ('invoice', ('bill',), (1,)), ('stated', ('said',), (1,))]
->>> result.known   # "stated" and "invoice" are shipped rows; "cross" is new
+[('adopt', ('pass',), (1,)), ('invoice', ('bill',), (1,)), ('stated', ('said',), (1,))]
+>>> result.known   # "stated" and "invoice" are shipped rows; "adopt" is new
 2
 """
 from __future__ import annotations

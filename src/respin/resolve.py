@@ -154,7 +154,8 @@ class _Cluster:
         for c in cluster:
             terms, words = [], []
             spun_text = text[c.start:c.end]
-            observed = c.entry.counts is not None and c.entry.own is not None
+            observed = (c.entry.counts is not None and c.entry.own is not None
+                        and sum(c.entry.counts) + c.entry.own >= OBSERVED_MIN)
             for rank, o in enumerate(c.originals):
                 r = spun * min(max(evidence.rate_of(o, c), _RATE_EPS), 1 - _RATE_EPS)
                 q = choice_prob(lexicon, o, rank, c.entry)
@@ -216,6 +217,10 @@ class _Cluster:
 #: two cross-validation folds of the training pairs (learn on one, score the
 #: other); see docs/benchmarks.md (channel weights).
 OBSERVED_PRIOR_WEIGHT = 0.5
+
+#: Fewest sightings (spins plus own uses) of a spun form before its counts
+#: replace the modelled channel.
+OBSERVED_MIN = 10
 
 
 @functools.lru_cache(maxsize=65536)

@@ -15,7 +15,7 @@ docs/how-it-works.md, "Two-way rules"). This module measures the rest:
 >>> from respin import Config
 >>> s = second_pass(["Shares rose 3 p.c, the White Home stated."], Config())
 >>> (s.first, s.second, s.rate)
-(2, 0, 0.0)
+(3, 0, 0.0)
 """
 from __future__ import annotations
 
