@@ -365,3 +365,29 @@ def test_api_export_is_the_function():
     assert isinstance(learn([Pair("house", SPUN, ORIGINAL)]), Learned)
     with pytest.raises(LearnError, match="duplicate pair id"):
         learn([Pair("a", SPUN, ORIGINAL), ("a", SPUN, ORIGINAL)])
+
+
+def test_extraction_matches_the_dev_corpus_gold():
+    # the dev corpus is spun by hand with gold spans: the learner, given each
+    # spun text and its original, should find the gold swaps. Measured 2026-12:
+    # 851 of 1,024 required gold spans found (recall 0.83), 140 other
+    # substitutions (precision 0.86), mostly the same swap cut finer or coarser
+    # than the annotator ("greater" -> "more" inside "greater than" -> "more than")
+    from respin.bench.corpora import TOKEN
+
+    root = Path(__file__).resolve().parent.parent / "benchmarks" / "corpora" / "dev"
+    tp = fp = fn = 0
+    for doc in load_corpus([root]).documents:
+        orig = Path(doc.origin[: -len(".ann.txt")] + ".orig.txt").read_text(encoding="utf-8")
+        report = align_pair(Pair(doc.id, doc.text, orig))
+        toks = list(TOKEN.finditer(doc.text))
+        gold = {(toks[s.start].start(), toks[s.end - 1].end()): {" ".join(a) for a in s.accepted}
+                for s in doc.gold.spans if s.required}
+        for s in report.substitutions:
+            want = gold.get((s.start, s.end), set())
+            if " ".join(t.lower() for t in TOKEN.findall(s.original)) in want:
+                tp += 1
+            else:
+                fp += 1
+        fn += len(gold.keys() - {(s.start, s.end) for s in report.substitutions})
+    assert tp / (tp + fp) >= 0.83 and tp / (tp + fn) >= 0.8, (tp, fp, fn)

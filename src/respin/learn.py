@@ -629,6 +629,13 @@ def align_pair(pair: Pair, lm=None, alignment: _Alignment | None = None,
     return report
 
 
+def _clitic_after(side: _Side, k: int) -> bool:
+    """Whether token ``k`` is "n't"'s "'t" glued to the token before it ("didn" + "'t"),
+    which makes that token a fragment; a possessive "'s" leaves a whole word."""
+    return (0 < k < len(side.raw) and side.key[k] == "'t"
+            and side.m[k - 1].end() == side.m[k].start())
+
+
 def _density(equal: list[bool], a: int, b: int) -> float:
     around = equal[max(a - DENSITY_WINDOW, 0):a] + equal[b:b + DENSITY_WINDOW]
     return sum(around) / len(around) if around else 0.0
@@ -651,6 +658,8 @@ def _judge(S: _Side, O: _Side, i1: int, i2: int, j1: int, j2: int,
     s_key, o_key = S.key[i1:i2], O.key[j1:j2]
     if s_key == o_key:
         return "punctuation", None
+    if _clitic_after(S, i2) or _clitic_after(O, j2):
+        return "punctuation", None   # "didn" of "didn't" for "did" of "did not"
     toks = s_raw + o_raw
     if (not all(_is_word(t) for t in toks) or "\n" in S.span(i1, i2) or "\n" in O.span(j1, j2)):
         return "punctuation", None
