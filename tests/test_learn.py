@@ -407,3 +407,12 @@ def test_extraction_matches_the_dev_corpus_gold():
                 fp += 1
         fn += len(gold.keys() - {(s.start, s.end) for s in report.substitutions})
     assert tp / (tp + fp) >= 0.83 and tp / (tp + fn) >= 0.8, (tp, fp, fn)
+
+
+def test_numeral_artifact_is_gold_but_not_a_row():
+    spun = "The agency stated on Friday that five,653 people were affected by the floods, officials stated."
+    orig = "The agency said on Friday that 5,653 people were affected by the floods, officials said."
+    result = learn([("n", spun, orig)])
+    assert [e.spun for e in result.entries] == ["stated"]
+    assert "that [[five=>5]],653 people" in result.pairs[0].ann
+    assert "that 5,653 people" in respin.fix_text(spun)   # the built-in rule restores it

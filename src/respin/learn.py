@@ -174,6 +174,8 @@ class PairReport:
     substitutions: list[Substitution] = field(default_factory=list)
     dropped: Counter = field(default_factory=Counter)
     ann: str | None = None   # gold form ([[spun=>original]]) of the aligned lines, or None
+    #: swaps marked in the gold but not learned as rows (the numeral artifact "five,653")
+    gold_only: list[Substitution] = field(default_factory=list, repr=False)
 
 
 @dataclass(slots=True)
@@ -635,6 +637,10 @@ def align_pair(pair: Pair, lm=None, alignment: _Alignment | None = None,
                 article = piece   # "an invoice" for "a bill": the article goes with the word
                 continue
             reason, sub = _judge(S, O, *piece, equal_s, equal_o, lm)
+            if reason == "numeral":   # not a row (a built-in rule), but a gold span
+                report.gold_only.append(Substitution(
+                    S.span(piece[0], piece[1]), O.span(piece[2], piece[3]), False,
+                    S.m[piece[0]].start(), S.m[piece[1] - 1].end()))
             if sub is None:
                 report.dropped[reason] += 1
             elif article is not None and article[1] == piece[0] and not sub.name:
@@ -758,7 +764,7 @@ def _gold(pair: Pair, report: PairReport, al: _Alignment) -> str | None:
     one side lacks) are left out, so a restorer is scored only where the
     original says what the right answer is."""
     S, inside = al.S, al.inside
-    subs = sorted(report.substitutions, key=lambda s: s.start)
+    subs = sorted(report.substitutions + report.gold_only, key=lambda s: s.start)
     out: list[str] = []
     pos, k = 0, 0
     words = [(m.start(), inside[i]) for i, m in enumerate(S.m) if _is_word(S.raw[i])]
