@@ -47,42 +47,54 @@ __all__ = ["ANCHOR", "DROP_REASONS", "LearnError", "Learned", "Pair", "PairRepor
            "Substitution", "align_pair", "learn", "read_pairs"]
 
 #: Equal tokens (words or punctuation) that anchor an aligned window at each
-#: end. Two equal tokens ("the ,", "said .") occur by chance between unrelated
-#: sentences; three rarely do. On the mined real pairs (2026-12) 3 and 4 gave
-#: the same rows to within 1%; 2 let in swaps from mismatched sentences.
-ANCHOR = 3
+#: end. Measured 2026-12-02: on the dev corpus the extracted swaps are the same
+#: for 2 and 3 (precision 0.859, recall 0.831 against its gold), 4 loses four;
+#: on 69 real pairs 2 gives 4,021 substitutions, 3 gives 3,960 and 4 gives
+#: 3,852, and a sample of 20 of those that 2 adds over 3 (and 3 over 4) were
+#: all real swaps. Big differences and the density test below guard against
+#: chance matches; "the ," between unrelated sentences still gives nothing
+#: (tests/test_learn.py::test_unrelated_texts_give_nothing).
+ANCHOR = 2
 
 #: Longest phrase (in tokens) on either side of an unequal-length substitution:
 #: the lexicon's multiword forms are 2-4 words ("on account of" for "because").
 MAX_WORDS = 4
 
-#: Longest run of word-for-word swaps split into single substitutions. Real
-#: pages change 25-40% of words, so five or six swaps in a row happen
-#: ("nationwide authorities officers stated"); longer runs are rewritten text.
+#: Longest run of replaced tokens split into single substitutions. Real pages
+#: change 25-40% of words, so five or six swaps in a row happen ("nationwide
+#: authorities officers stated"); longer runs are more often rewritten
+#: phrases. Measured 2026-12-02: on the dev corpus 4 loses 20 gold swaps
+#: (recall 0.831 -> 0.812), 8 adds none; on 69 real pairs 8 adds 35
+#: substitutions, about a quarter of them junk ("sooner or later" / "at some
+#: point" cut word by word).
 MAX_RUN = 6
 
 #: Tokens on each side of a substitution that are checked for alignment, and
 #: the share of them that must be equal in both texts. Spun news keeps 60-75%
 #: of tokens (punctuation included) unchanged, but swaps cluster; text that
 #: merely shares "the" and commas with the other side keeps far fewer. Measured
-#: 2026-12 on the mined real pairs: 0.5 dropped 155 differences as misaligned,
-#: most of them good swaps in busy sentences ("price range" for "budget" next
-#: to "nationwide" for "national"); 0.34 drops 16 and adds 29 rows, nearly all
-#: plausible; 0.25 drops none and adds "caps" for "wins".
+#: 2026-12-02: a window of 5 loses 5 dev gold swaps, 12 changes nothing.
+#: MIN_DENSITY, on the mined real pairs: 0.5 dropped 155 differences as
+#: misaligned, most of them good swaps in busy sentences ("price range" for
+#: "budget" next to "nationwide" for "national"); 0.34 drops 16 and adds 29
+#: rows, nearly all plausible; 0.25 drops none and adds "caps" for "wins".
 DENSITY_WINDOW = 8
 MIN_DENSITY = 0.34
 
 #: How far (in tokens) a word may move and still count as moved, not swapped.
+#: Measured 2026-12-02: 6, 12 and 25 give the same dev swaps to within 2 and
+#: real-pair substitutions 4,025 / 4,021 / 4,013.
 MOVE_WINDOW = 12
 
 #: A spun form is an ``artifact`` (not normal English) when it never occurs in
 #: any original text of the pairs and either has a word wordfreq does not know
 #: or is at least this many nats per word less likely than its original under
-#: respin's bigram model. Measured 2026-12 on the shipped lexicon's hand-set
-#: flags (2,300 ordinary rows): -6 marks 114 of 426 artifacts and 24 of 1,874
-#: ambiguous rows (most of those, "legal guideline", "court docket", are
-#: arguably artifacts too); -4 marked 135 ambiguous rows. When in doubt a row
-#: is ambiguous, because an artifact row applies even in clean-looking text.
+#: respin's bigram model. Measured 2026-12-02 on the shipped lexicon's
+#: hand-set flags (2,358 rows without names or slots), the log-ratio alone at
+#: -6 marks 114 of 426 artifacts and 24 of 1,932 ambiguous rows (most of those,
+#: "legal guideline", "court docket", are arguably artifacts too); at -4, 206
+#: artifacts and 245 ambiguous rows. When in doubt a row is ambiguous, because
+#: an artifact row applies even in clean-looking text.
 ARTIFACT_LOG_RATIO = -6.0
 
 #: A ``min_rate`` worth trying (not the default: the counts are written either
