@@ -9,10 +9,12 @@ thesaurus. For each pair, :func:`learn`
 2. keeps only **aligned windows**: stretches between two runs of at least
    :data:`ANCHOR` equal tokens, cut wherever the texts differ by more than a
    substitution (a missing paragraph, an excerpt that starts elsewhere);
-3. extracts the **substitutions** inside them: a word for a word (equal-length
-   differences are split word by word), or a phrase of up to
-   :data:`MAX_WORDS` words for another ("well being" for "health"), or words
-   the spinner inserted ("federal authorities" for "authorities");
+3. extracts the **substitutions** inside them: a word for a word, a phrase of
+   up to :data:`MAX_WORDS` words for another ("well being" for "health"), or
+   words the spinner inserted ("federal government" for "government"); a
+   longer replaced stretch is cut into pieces, guided by pairs already known
+   (the reference lexicon and swaps seen alone in the pairs, see
+   :func:`_segment`), else word by word when both sides have as many words;
 4. drops what is not a synonym swap (see :data:`DROP_REASONS`): changed
    numbers and names, punctuation, words that moved, function-word edits,
    deletions, and swaps in a poorly aligned neighbourhood;
@@ -306,9 +308,12 @@ def _read_dir(root: Path) -> Iterator[Pair]:
                 spun[rel[: -len(".spun.txt")]] = p
             elif f.endswith(".orig.txt"):
                 orig[rel[: -len(".orig.txt")]] = p
-    for stem in sorted(spun.keys() - orig.keys()):
+    lone_spun, lone_orig = sorted(spun.keys() - orig.keys()), sorted(orig.keys() - spun.keys())
+    if lone_spun:
+        stem = lone_spun[0]
         raise LearnError(f"{spun[stem]}: no original {Path(stem).name}.orig.txt next to it")
-    for stem in sorted(orig.keys() - spun.keys()):
+    if lone_orig:
+        stem = lone_orig[0]
         raise LearnError(f"{orig[stem]}: no spun text {Path(stem).name}.spun.txt next to it")
     if not spun:
         raise LearnError(f"{root}: no NAME.spun.txt + NAME.orig.txt pairs in this directory")
