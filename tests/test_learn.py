@@ -227,7 +227,8 @@ def test_learned_tsv_round_trips_through_the_loader(tmp_path):
     assert rows == [format_row(e) for e in loaded]
     assert all(len(r.split("\t")) == 6 for r in rows)
     # every row is preceded by a comment naming its pairs
-    assert path.read_text(encoding="utf-8").count("# pairs: house\n") == len(rows)
+    assert len(re.findall(r"^# pairs: house$", path.read_text(encoding="utf-8"), re.M)) == len(rows)
+    assert all(e.own is not None for e in loaded)
 
 
 def test_learn_then_restore_recovers_the_pair(tmp_path):
@@ -298,6 +299,21 @@ def test_min_count_and_source():
         learn([Pair("a", SPUN, ORIGINAL)], min_count=0)
 
 
+def test_min_rate_drops_spun_forms_authors_write_and_originals_left_alone():
+    # "within" for "in" once, "in" kept seven times: rate 1/8; "stated" for "said"
+    # twice, "said" never kept, "stated" never the author's: rate 1
+    spun = ("Officials stated within the week that the plan, in its current form, would pass in "
+            "the House in June; in a statement in May, aides stated in private that it was in doubt.")
+    orig = ("Officials said in the week that the plan, in its current form, would pass in "
+            "the House in June; in a statement in May, aides said in private that it was in doubt.")
+    rows = {e.spun: e for e in learn([("r", spun, orig)]).entries}
+    assert rows["within"].counts == (1,) and rows["within"].kept == (7,)
+    result = learn([("r", spun, orig)], min_rate=0.5)
+    assert [e.spun for e in result.entries] == ["stated"] and result.below_min_rate == 1
+    with pytest.raises(ValueError, match="min_rate"):
+        learn([("r", spun, orig)], min_rate=1.5)
+
+
 def test_jsonl_and_directory_inputs_agree(tmp_path):
     d = _pairs_dir(tmp_path, {"house": (SPUN, ORIGINAL)})
     j = tmp_path / "pairs.jsonl"
@@ -331,6 +347,7 @@ def test_output_to_stdout_puts_the_summary_on_stderr(tmp_path):
     (lambda d: (d / "p.txt").write_text("x"), ["d/p.txt"], 1, "expected a directory"),
     (lambda d: None, ["d", "--min-count", "0"], 2, "--min-count must be >= 1"),
     (lambda d: None, ["d", "--source", "a b"], 2, "--source must be an id without spaces"),
+    (lambda d: None, ["d", "--min-rate", "2"], 2, "--min-rate must be from 0 to 1"),
     (lambda d: None, ["d", "--bogus"], 1, "unrecognized arguments: --bogus (see respin learn --help)"),
 ])
 def test_bad_input_is_one_line_and_an_exit_status(tmp_path, monkeypatch, setup, args, status, message):
@@ -364,3 +381,38 @@ def test_api_export_is_the_function():
     assert isinstance(learn([Pair("house", SPUN, ORIGINAL)]), Learned)
     with pytest.raises(LearnError, match="duplicate pair id"):
         learn([Pair("a", SPUN, ORIGINAL), ("a", SPUN, ORIGINAL)])
+
+
+def test_extraction_matches_the_dev_corpus_gold():
+    # the dev corpus is spun by hand with gold spans: the learner, given each
+    # spun text and its original, should find the gold swaps. Measured 2026-12:
+    # 851 of 1,024 required gold spans found (recall 0.83), 140 other
+    # substitutions (precision 0.86), mostly the same swap cut finer or coarser
+    # than the annotator ("greater" -> "more" inside "greater than" -> "more than")
+    from respin.bench.corpora import TOKEN
+
+    root = Path(__file__).resolve().parent.parent / "benchmarks" / "corpora" / "dev"
+    tp = fp = fn = 0
+    for doc in load_corpus([root]).documents:
+        orig = Path(doc.origin[: -len(".ann.txt")] + ".orig.txt").read_text(encoding="utf-8")
+        report = align_pair(Pair(doc.id, doc.text, orig))
+        toks = list(TOKEN.finditer(doc.text))
+        gold = {(toks[s.start].start(), toks[s.end - 1].end()): {" ".join(a) for a in s.accepted}
+                for s in doc.gold.spans if s.required}
+        for s in report.substitutions:
+            want = gold.get((s.start, s.end), set())
+            if " ".join(t.lower() for t in TOKEN.findall(s.original)) in want:
+                tp += 1
+            else:
+                fp += 1
+        fn += len(gold.keys() - {(s.start, s.end) for s in report.substitutions})
+    assert tp / (tp + fp) >= 0.83 and tp / (tp + fn) >= 0.8, (tp, fp, fn)
+
+
+def test_numeral_artifact_is_gold_but_not_a_row():
+    spun = "The agency stated on Friday that five,653 people were affected by the floods, officials stated."
+    orig = "The agency said on Friday that 5,653 people were affected by the floods, officials said."
+    result = learn([("n", spun, orig)])
+    assert [e.spun for e in result.entries] == ["stated"]
+    assert "that [[five=>5]],653 people" in result.pairs[0].ann
+    assert "that 5,653 people" in respin.fix_text(spun)   # the built-in rule restores it

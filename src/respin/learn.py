@@ -9,10 +9,12 @@ thesaurus. For each pair, :func:`learn`
 2. keeps only **aligned windows**: stretches between two runs of at least
    :data:`ANCHOR` equal tokens, cut wherever the texts differ by more than a
    substitution (a missing paragraph, an excerpt that starts elsewhere);
-3. extracts the **substitutions** inside them: a word for a word (equal-length
-   differences are split word by word), or a phrase of up to
-   :data:`MAX_WORDS` words for another ("well being" for "health"), or words
-   the spinner inserted ("federal authorities" for "authorities");
+3. extracts the **substitutions** inside them: a word for a word, a phrase of
+   up to :data:`MAX_WORDS` words for another ("well being" for "health"), or
+   words the spinner inserted ("federal government" for "government"); a
+   longer replaced stretch is cut into pieces, guided by pairs already known
+   (the reference lexicon and swaps seen alone in the pairs, see
+   :func:`_segment`), else word by word when both sides have as many words;
 4. drops what is not a synonym swap (see :data:`DROP_REASONS`): changed
    numbers and names, punctuation, words that moved, function-word edits,
    deletions, and swaps in a poorly aligned neighbourhood;
@@ -47,43 +49,71 @@ __all__ = ["ANCHOR", "DROP_REASONS", "LearnError", "Learned", "Pair", "PairRepor
            "Substitution", "align_pair", "learn", "read_pairs"]
 
 #: Equal tokens (words or punctuation) that anchor an aligned window at each
-#: end. Two equal tokens ("the ,", "said .") occur by chance between unrelated
-#: sentences; three rarely do. On the mined real pairs (2026-12) 3 and 4 gave
-#: the same rows to within 1%; 2 let in swaps from mismatched sentences.
-ANCHOR = 3
+#: end. Measured 2026-12-02: on the dev corpus the extracted swaps are the same
+#: for 2 and 3 (precision 0.859, recall 0.831 against its gold), 4 loses four;
+#: on 69 real pairs 2 gives 4,021 substitutions, 3 gives 3,960 and 4 gives
+#: 3,852, and a sample of 20 of those that 2 adds over 3 (and 3 over 4) were
+#: all real swaps. Big differences and the density test below guard against
+#: chance matches; "the ," between unrelated sentences still gives nothing
+#: (tests/test_learn.py::test_unrelated_texts_give_nothing).
+ANCHOR = 2
 
 #: Longest phrase (in tokens) on either side of an unequal-length substitution:
 #: the lexicon's multiword forms are 2-4 words ("on account of" for "because").
 MAX_WORDS = 4
 
-#: Longest run of word-for-word swaps split into single substitutions. Real
-#: pages change 25-40% of words, so five or six swaps in a row happen
-#: ("nationwide authorities officers stated"); longer runs are rewritten text.
+#: Longest run of replaced tokens split into single substitutions. Real pages
+#: change 25-40% of words, so five or six swaps in a row happen ("nationwide
+#: authorities officers stated"); longer runs are more often rewritten
+#: phrases. Measured 2026-12-02: on the dev corpus 4 loses 20 gold swaps
+#: (recall 0.831 -> 0.812), 8 adds none; on 69 real pairs 8 adds 35
+#: substitutions, about a quarter of them junk ("sooner or later" / "at some
+#: point" cut word by word).
 MAX_RUN = 6
 
 #: Tokens on each side of a substitution that are checked for alignment, and
 #: the share of them that must be equal in both texts. Spun news keeps 60-75%
 #: of tokens (punctuation included) unchanged, but swaps cluster; text that
 #: merely shares "the" and commas with the other side keeps far fewer. Measured
-#: 2026-12 on the mined real pairs: 0.5 dropped 155 differences as misaligned,
-#: most of them good swaps in busy sentences ("price range" for "budget" next
-#: to "nationwide" for "national"); 0.34 drops 16 and adds 29 rows, nearly all
-#: plausible; 0.25 drops none and adds "caps" for "wins".
+#: 2026-12-02: a window of 5 loses 5 dev gold swaps, 12 changes nothing.
+#: MIN_DENSITY, on the mined real pairs: 0.5 dropped 155 differences as
+#: misaligned, most of them good swaps in busy sentences ("price range" for
+#: "budget" next to "nationwide" for "national"); 0.34 drops 16 and adds 29
+#: rows, nearly all plausible; 0.25 drops none and adds "caps" for "wins".
 DENSITY_WINDOW = 8
 MIN_DENSITY = 0.34
 
 #: How far (in tokens) a word may move and still count as moved, not swapped.
+#: Measured 2026-12-02: 6, 12 and 25 give the same dev swaps to within 2 and
+#: real-pair substitutions 4,025 / 4,021 / 4,013.
 MOVE_WINDOW = 12
 
 #: A spun form is an ``artifact`` (not normal English) when it never occurs in
 #: any original text of the pairs and either has a word wordfreq does not know
 #: or is at least this many nats per word less likely than its original under
-#: respin's bigram model. Measured 2026-12 on the shipped lexicon's hand-set
-#: flags (2,300 ordinary rows): -6 marks 114 of 426 artifacts and 24 of 1,874
-#: ambiguous rows (most of those, "legal guideline", "court docket", are
-#: arguably artifacts too); -4 marked 135 ambiguous rows. When in doubt a row
-#: is ambiguous, because an artifact row applies even in clean-looking text.
+#: respin's bigram model. Measured 2026-12-02 on the shipped lexicon's
+#: hand-set flags (2,358 rows without names or slots), the log-ratio alone at
+#: -6 marks 114 of 426 artifacts and 24 of 1,932 ambiguous rows (most of those,
+#: "legal guideline", "court docket", are arguably artifacts too); at -4, 206
+#: artifacts and 245 ambiguous rows. When in doubt a row is ambiguous, because
+#: an artifact row applies even in clean-looking text.
 ARTIFACT_LOG_RATIO = -6.0
+
+#: A ``min_rate`` worth trying (not the default: the counts are written either
+#: way, and a scorer that uses them can weigh low rates itself). A spun form
+#: that authors write themselves far more often than the spinner produces it
+#: ("on", "in", "may") matches everywhere; an original the spinner mostly
+#: leaves alone ("in": spun as "within" 67 times, kept 270 times) adds many
+#: untouched-original observations. Measured 2026-12-02, rows learned with
+#: --exclude-known from 69 real pairs, beside the shipped lexicon (F0.5 /
+#: recall): shipped lexicon alone: seed 001 0.884 / 0.780, dev 0.815 / 0.539,
+#: heldout 0.780 / 0.519; all learned rows: 0.740 / 0.483, 0.773 / 0.467,
+#: 0.765 / 0.480; min_rate 0.5: 0.836 / 0.761, 0.813 / 0.587, 0.814 / 0.608
+#: (precision 0.857, 0.900, 0.889). Clean texts: 0 changes with 0.5 (one
+#: "during" -> "in" in a clean article with all rows). The spun-form test
+#: alone gave the same recall and one clean change; the original test alone,
+#: heldout 0.786 / 0.493.
+SUGGESTED_MIN_RATE = 0.5
 
 #: Words whose exchange says nothing about the thesaurus ("a" for "the").
 FUNCTION_WORDS = frozenset(
@@ -161,6 +191,8 @@ class PairReport:
     #: unanchored or misaligned stretches): the gold marks them optional
     optional: list[Substitution] = field(default_factory=list)
     ann: str | None = None   # gold form ([[spun=>original]]) of the aligned lines, or None
+    #: swaps marked in the gold but not learned as rows (the numeral artifact "five,653")
+    gold_only: list[Substitution] = field(default_factory=list, repr=False)
 
 
 @dataclass(slots=True)
@@ -174,6 +206,7 @@ class Learned:
     excluded: int                  # rows left out by exclude_known
     below_min_count: int           # spun forms seen fewer than min_count times
     provenance: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id -> pair ids
+    below_min_rate: int = 0        # originals left out by min_rate
 
     @property
     def aligned_words(self) -> int:
@@ -197,12 +230,12 @@ class Learned:
         """The rows as a lexicon file, each preceded by a comment naming its pairs."""
         out = [FORMAT_HEADER,
                "# Learned by respin learn from spun/original pairs; counts: n = times seen replacing",
-               "# each original, kept = times each original was seen unchanged in aligned text.",
+               "# each original, kept = times each original was seen unchanged in aligned text,",
+               "# own = times the spun form itself was seen unchanged (the author's word).",
                "# id\tspun\toriginal\tsource\tflags\tcounts"]
         for e in self.entries:
             ids = self.provenance.get(e.id, ())
-            shown = ", ".join(ids[:8]) + (f" (+{len(ids) - 8} more)" if len(ids) > 8 else "")
-            out.append(f"# pairs: {shown}")
+            out.append(f"# pairs: {', '.join(ids)}")
             out.append(format_row(e))
         return "\n".join(out) + "\n"
 
@@ -237,6 +270,8 @@ class Learned:
         ]
         if self.below_min_count:
             lines.append(f"left out below --min-count: {self.below_min_count}")
+        if self.below_min_rate:
+            lines.append(f"spun/original pairs left out below --min-rate: {self.below_min_rate}")
         if dropped:
             lines.append("differences dropped: "
                          + ", ".join(f"{k} {v}" for k, v in dropped.most_common()))
@@ -272,9 +307,12 @@ def _read_dir(root: Path) -> Iterator[Pair]:
                 spun[rel[: -len(".spun.txt")]] = p
             elif f.endswith(".orig.txt"):
                 orig[rel[: -len(".orig.txt")]] = p
-    for stem in sorted(spun.keys() - orig.keys()):
+    lone_spun, lone_orig = sorted(spun.keys() - orig.keys()), sorted(orig.keys() - spun.keys())
+    if lone_spun:
+        stem = lone_spun[0]
         raise LearnError(f"{spun[stem]}: no original {Path(stem).name}.orig.txt next to it")
-    for stem in sorted(orig.keys() - spun.keys()):
+    if lone_orig:
+        stem = lone_orig[0]
         raise LearnError(f"{orig[stem]}: no spun text {Path(stem).name}.spun.txt next to it")
     if not spun:
         raise LearnError(f"{root}: no NAME.spun.txt + NAME.orig.txt pairs in this directory")
@@ -622,6 +660,10 @@ def align_pair(pair: Pair, lm=None, alignment: _Alignment | None = None,
                 article = piece   # "an invoice" for "a bill": the article goes with the word
                 continue
             reason, sub = _judge(S, O, *piece, equal_s, equal_o, lm)
+            if reason == "numeral":   # not a row (a built-in rule), but a gold span
+                report.gold_only.append(Substitution(
+                    S.span(piece[0], piece[1]), O.span(piece[2], piece[3]), False,
+                    S.m[piece[0]].start(), S.m[piece[1] - 1].end()))
             if sub is None:
                 report.dropped[reason] += 1
                 unsure(*piece)
@@ -639,6 +681,13 @@ def align_pair(pair: Pair, lm=None, alignment: _Alignment | None = None,
             report.dropped["function words"] += 1
             unsure(*article)
     return report
+
+
+def _clitic_after(side: _Side, k: int) -> bool:
+    """Whether token ``k`` is "n't"'s "'t" glued to the token before it ("didn" + "'t"),
+    which makes that token a fragment; a possessive "'s" leaves a whole word."""
+    return (0 < k < len(side.raw) and side.key[k] == "'t"
+            and side.m[k - 1].end() == side.m[k].start())
 
 
 def _density(equal: list[bool], a: int, b: int) -> float:
@@ -663,6 +712,8 @@ def _judge(S: _Side, O: _Side, i1: int, i2: int, j1: int, j2: int,
     s_key, o_key = S.key[i1:i2], O.key[j1:j2]
     if s_key == o_key:
         return "punctuation", None
+    if _clitic_after(S, i2) or _clitic_after(O, j2):
+        return "punctuation", None   # "didn" of "didn't" for "did" of "did not"
     toks = s_raw + o_raw
     if (not all(_is_word(t) for t in toks) or "\n" in S.span(i1, i2) or "\n" in O.span(j1, j2)):
         return "punctuation", None
@@ -741,7 +792,7 @@ def _gold(pair: Pair, report: PairReport, al: _Alignment) -> str | None:
     ``[[spun=>spun|original]]``: leaving it is fine, and so is restoring it
     to what the original says; anything else is an error."""
     S, inside = al.S, al.inside
-    subs = sorted(report.substitutions, key=lambda s: s.start)
+    subs = sorted(report.substitutions + report.gold_only, key=lambda s: s.start)
     taken = [(x.start, x.end) for x in subs]
     for x in report.optional:
         if not any(a < x.end and x.start < b for a, b in taken) and \
@@ -802,13 +853,18 @@ def _flag_artifact(spun: str, originals: Sequence[str], seen_in_originals: bool,
 
 
 def learn(pairs: Iterable[str | Path | Pair | tuple[str, str, str]], *, min_count: int = 1,
-          source: str = "learned", exclude_known: bool = False, lexicon: Lexicon | None = None,
-          ann_dir: str | Path | None = None) -> Learned:
+          min_rate: float = 0.0, source: str = "learned", exclude_known: bool = False,
+          lexicon: Lexicon | None = None, ann_dir: str | Path | None = None) -> Learned:
     """Learn lexicon rows from spun/original pairs.
 
     ``pairs``: directories, JSONL files, :class:`Pair` objects or
     ``(id, spun, original)`` tuples (see :func:`read_pairs`). A spun form seen
-    fewer than ``min_count`` times is left out. Rows whose spun form the
+    fewer than ``min_count`` times is left out. ``min_rate`` (see
+    :data:`SUGGESTED_MIN_RATE`) leaves out a spun form ``w`` seen unchanged
+    (written by the author) ``u`` times when ``n / (n + u) < min_rate``, and
+    an original ``o`` of it when ``n_o / (n_o + kept_o) < min_rate``: where
+    the pairs show ``w`` mostly as the author's own word, or ``o`` mostly
+    left alone. Rows whose spun form the
     reference ``lexicon`` (default: the shipped one) already defines are
     counted as known; ``exclude_known`` leaves them out, so the result loads
     beside that lexicon (``respin --lexicon learned.tsv``); without it the
@@ -820,6 +876,8 @@ def learn(pairs: Iterable[str | Path | Pair | tuple[str, str, str]], *, min_coun
 
     if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
         raise ValueError(f"min_count must be an integer >= 1, not {min_count!r}")
+    if not isinstance(min_rate, (int, float)) or not 0.0 <= min_rate <= 1.0:
+        raise ValueError(f"min_rate must be a number from 0 to 1, not {min_rate!r}")
     if not source or any(ch.isspace() for ch in source):
         raise ValueError(f"source must be a non-empty id without spaces, not {source!r}")
     pair_list = read_pairs(pairs)
@@ -853,8 +911,13 @@ def learn(pairs: Iterable[str | Path | Pair | tuple[str, str, str]], *, min_coun
     # kept: each original's unchanged occurrences in aligned text; and every
     # n-gram of the original texts, to tell natural spun forms from artifacts
     kept_counts, orig_ngrams = _ngram_counts(alignments, seen)
+    def rate(o: str, n: int, name: bool) -> float:
+        """How often the spinner wrote this spun form where the original had ``o``,
+        against how often it left ``o`` alone."""
+        return n / (n + kept_counts.get((tuple(_keys(o)), name), 0))
+
     rows = []
-    below = known = known_new = excluded = 0
+    below = known = known_new = excluded = low_rate = 0
     for (spun, name), originals in sorted(seen.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
         total = sum(originals.values())
         if total < min_count:
@@ -862,6 +925,14 @@ def learn(pairs: Iterable[str | Path | Pair | tuple[str, str, str]], *, min_coun
             continue
         ranked = sorted(originals.items(), key=lambda kv: (-kv[1], kv[0]))
         ranked = [(o, c) for o, c in ranked if o.lower() != spun.lower()]
+        unchanged_here = kept_counts.get((tuple(_keys(spun)), name), 0)
+        if total / (total + unchanged_here) < min_rate:
+            low_rate += len(ranked)   # authors write this spun form more often than the spinner
+            continue
+        low = [(o, c) for o, c in ranked if rate(o, c, name) < min_rate]
+        if low:
+            low_rate += len(low)
+            ranked = [x for x in ranked if x not in low]
         if not ranked:
             continue
         existing = [e for e in reference.index.get(phrase_key(spun, keep_case=name), ())
@@ -875,7 +946,7 @@ def learn(pairs: Iterable[str | Path | Pair | tuple[str, str, str]], *, min_coun
                 continue
         origs = tuple(o for o, _ in ranked)
         kept = tuple(kept_counts.get((tuple(_keys(o)), name), 0) for o in origs)
-        own = kept_counts.get((tuple(_keys(spun)), name), 0)
+        own = unchanged_here
         artifact = _flag_artifact(spun, origs, tuple(_keys(spun)) in orig_ngrams, lm)
         flags = {"artifact" if artifact else "ambiguous"}
         if len(spun.split()) > 1:
@@ -902,7 +973,8 @@ def learn(pairs: Iterable[str | Path | Pair | tuple[str, str, str]], *, min_coun
         entries.append(Entry(rule_id, spun, origs, source, flags, counts=counts, kept=kept,
                              own=own))
         provenance[rule_id] = tuple(ids)
-    result = Learned(tuple(entries), reports, known, known_new, excluded, below, provenance)
+    result = Learned(tuple(entries), reports, known, known_new, excluded, below, provenance,
+                     low_rate)
     build_lexicon(result.entries)   # the rows must load: fail here, not in the user's run
     for pair, report, al in zip(pair_list, reports, alignments):
         report.ann = _gold(pair, report, al)
@@ -916,9 +988,11 @@ def _keys(text: str) -> list[str]:
 
 
 def _ngram_counts(alignments: list[_Alignment], seen: dict) -> tuple[dict, set]:
-    """(``{(original tokens, name): unchanged count}``, spun forms found in originals)."""
+    """(``{(tokens, name): unchanged count}`` for every original and spun form,
+    spun forms found anywhere in the original texts)."""
     wanted: dict[tuple[str, ...], set[bool]] = defaultdict(set)
     for (spun, name), originals in seen.items():
+        wanted[tuple(_keys(spun))].add(name)
         for o in originals:
             wanted[tuple(_keys(o))].add(name)
     spun_wanted = {tuple(_keys(spun)) for spun, _ in seen}
@@ -987,6 +1061,11 @@ def _parser():
                     help="also write DIR/ID.ann.txt, the gold form of each pair, for respin-bench")
     ap.add_argument("--min-count", type=int, default=1, metavar="N",
                     help="leave out spun forms seen fewer than N times (default 1)")
+    ap.add_argument("--min-rate", type=float, default=0.0, metavar="R",
+                    help="leave out a spun form the pairs show mostly as the author's own "
+                         "word (n / (n + times seen unchanged) < R), and an original mostly "
+                         "left alone (n / (n + kept) < R); 0-1, default 0 (keep all), "
+                         "0.5 measured best")
     ap.add_argument("--source", default="learned", metavar="ID",
                     help="source id written in each row (default: learned; see lexicons/SOURCES.md)")
     ap.add_argument("--exclude-known", action="store_true",
@@ -1004,6 +1083,9 @@ def main(argv: Sequence[str], stdout, stderr) -> int:
         args = _parser().parse_args(list(argv))
         if args.min_count < 1:
             raise _Fail(f"respin error: --min-count must be >= 1, not {args.min_count}", EXIT_CONFIG)
+        if not 0.0 <= args.min_rate <= 1.0:
+            raise _Fail(f"respin error: --min-rate must be from 0 to 1, not {args.min_rate}",
+                        EXIT_CONFIG)
         if not args.source or any(ch.isspace() for ch in args.source):
             raise _Fail(f"respin error: --source must be an id without spaces, not {args.source!r}",
                         EXIT_CONFIG)
@@ -1011,7 +1093,8 @@ def main(argv: Sequence[str], stdout, stderr) -> int:
         if out is not None and out.is_dir():
             raise _Fail(f"respin error: cannot write {out}: is a directory")
         try:
-            result = learn(args.pairs, min_count=args.min_count, source=args.source,
+            result = learn(args.pairs, min_count=args.min_count, min_rate=args.min_rate,
+                           source=args.source,
                            exclude_known=args.exclude_known, ann_dir=args.ann)
         except LearnError as exc:
             raise _Fail(f"respin error: {exc}") from None

@@ -50,12 +50,38 @@ class SecondPass:
 
 
 def restored_spans(edits: Iterable[Edit]) -> list[tuple[int, int, Edit]]:
-    """Where each edit's ``after`` text lies in the output: ``(start, end, edit)``."""
+    """Where the words each edit changed lie in the output: ``(start, end, edit)``.
+
+    Words an edit kept at either end are not counted as restored: "the vary
+    of" -> "the range of" restored "range", and a second-pass edit of the
+    "within the" before it touches the author's "the", not restored text.
+
+    >>> [(a, b) for a, b, _ in restored_spans([Edit(4, 15, "the vary of", "the range of", "r", 1)])]
+    [(8, 13)]
+    """
     out, shift = [], 0
     for e in edits:
-        out.append((e.start + shift, e.start + shift + len(e.after), e))
+        start = e.start + shift
+        lead, trail = _common_words(e.before, e.after)
+        out.append((start + lead, start + len(e.after) - trail, e))
         shift += len(e.after) - (e.end - e.start)
     return out
+
+
+def _common_words(before: str, after: str) -> tuple[int, int]:
+    """Characters of whole words (with their space) shared at the start and at the end."""
+    b, a = before.split(" "), after.split(" ")
+    lead = 0
+    k = 0
+    while k < min(len(a), len(b)) - 1 and a[k] == b[k]:
+        lead += len(a[k]) + 1
+        k += 1
+    trail = 0
+    j = 1
+    while j < min(len(a), len(b)) - k and a[-j] == b[-j]:
+        trail += len(a[-j]) + 1
+        j += 1
+    return lead, trail
 
 
 def second_pass(texts: Iterable[str], config: Config | None = None) -> SecondPass:
