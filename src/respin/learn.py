@@ -996,8 +996,6 @@ def _ngram_counts(alignments: list[_Alignment], seen: dict) -> tuple[dict, set]:
         for o in originals:
             wanted[tuple(_keys(o))].add(name)
     spun_wanted = {tuple(_keys(spun)) for spun, _ in seen}
-    for spun, name in seen:   # the spun forms' own unchanged occurrences ("own" counts)
-        wanted[tuple(_keys(spun))].add(name)
     lengths = sorted({len(k) for k in wanted} | {len(k) for k in spun_wanted})
     kept: Counter = Counter()
     found: set[tuple[str, ...]] = set()
