@@ -141,10 +141,23 @@ def test_bad_threshold():
     assert_error(run("--jobs", "-1", stdin=b"x\n"), "--jobs must be >= 0", 2)
 
 
-def test_usage_errors_are_one_line_exit_1():
-    assert_error(run("--no-such-option"), "unrecognized arguments: --no-such-option")
-    assert_error(run("--threshold", "high"), "argument --threshold: invalid float value: 'high'")
-    assert_error(run("a.txt", "b.txt"), "unrecognized arguments: b.txt")
+def test_usage_errors_are_one_line_exit_2():
+    # issue 10 item 10: every usage error exits 2 (argparse and GNU convention)
+    assert_error(run("--no-such-option"), "unrecognized arguments: --no-such-option", 2)
+    assert_error(run("--threshold", "high"), "argument --threshold: invalid float value: 'high'", 2)
+    assert_error(run("--threshold", "abc"), "argument --threshold: invalid float value: 'abc'", 2)
+    assert_error(run("--jobs", "x"), "argument --jobs: invalid int value: 'x'", 2)
+    assert_error(run("a.txt", "b.txt"), "unrecognized arguments: b.txt", 2)
+
+
+def test_help_lists_the_exit_codes():
+    res = run("--help")
+    assert res.returncode == 0
+    out = res.stdout.decode()
+    assert "exit status:" in out
+    for line in ("  0    success", "  1    input or output error", "  2    usage error",
+                 "129  hung up (SIGHUP); 130 interrupted (SIGINT, Ctrl-C); 143 terminated"):
+        assert line in out, line
 
 
 def test_unwritable_output(tmp_path):

@@ -5,34 +5,45 @@ wording piece by piece in bounded memory (a line, or a cut of a line longer
 than ``Config.max_segment_chars``), and writes UTF-8. Errors are one line on
 stderr starting with ``respin error:``; never a traceback.
 
-Exit status: 0 success; 1 usage or input/output error; 2 bad lexicon or
-configuration; 130 interrupted (SIGINT), 143 terminated (SIGTERM).
+Exit status: 0 success; 1 input/output error; 2 usage error (bad option,
+option value or combination) or bad lexicon; 129 hung up (SIGHUP), 130
+interrupted (SIGINT), 143 terminated (SIGTERM).
 """
 from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
 import io
 import json
 import os
 import signal
+import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from . import __version__
+from . import __version__, _output
 from .config import Config
 from .lexicon import LexiconError
 
-__all__ = ["main", "EXIT_OK", "EXIT_INPUT", "EXIT_CONFIG", "EXIT_INTERRUPTED", "EXIT_TERMINATED"]
+__all__ = ["main", "EXIT_OK", "EXIT_INPUT", "EXIT_USAGE", "EXIT_CONFIG", "EXIT_HANGUP",
+           "EXIT_INTERRUPTED", "EXIT_TERMINATED"]
 
 EXIT_OK = 0
-EXIT_INPUT = 1        # usage, unreadable/undecodable input, unwritable output
-EXIT_CONFIG = 2       # bad lexicon file or bad option value
+EXIT_INPUT = 1        # unreadable/undecodable input, unwritable output
+EXIT_USAGE = 2        # bad option, option value or combination (argparse and GNU convention)
+EXIT_CONFIG = 2       # bad lexicon file: a configuration error, same status as usage
+EXIT_HANGUP = 129     # 128 + the signal number, as a shell reports a death by that signal
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
+
+EXIT_CODES = """exit status:
+  0    success (also when the reader closes the pipe early)
+  1    input or output error (missing, unreadable, undecodable or binary input; unwritable output)
+  2    usage error (bad option, value or combination) or bad lexicon file
+  129  hung up (SIGHUP); 130 interrupted (SIGINT, Ctrl-C); 143 terminated (SIGTERM)"""
 
 #: Bytes per read. A line longer than this arrives in several reads and is
 #: cut into pieces by the same rule as the library (``fixes.cut_point``).
@@ -45,6 +56,7 @@ DECODE_ERROR = ("respin error: line {line} of {path} is not valid {encoding} "
                 "pass --encoding with the file's real encoding (e.g. --encoding cp1252), "
                 "or --errors surrogateescape to pass undecodable bytes through unchanged")
 SAME_FILE = "respin error: refusing to overwrite the input file {path}; choose another -o"
+SAME_OUTPUT = "respin error: {path} is given twice as an output (-o and --edits); choose two files"
 CANNOT_WRITE = "respin error: cannot write {path}: {reason}"
 BAD_OPTION = "respin error: {message}"
 UNKNOWN_ENCODING = "respin error: unknown encoding {encoding!r} for --encoding"
@@ -60,15 +72,31 @@ class _Fail(Exception):
         self.status = status
 
 
-class _Terminated(Exception):
-    """SIGTERM arrived: unwind (removing temporary files) and exit 143."""
+class _Signalled(BaseException):
+    """SIGINT, SIGTERM or SIGHUP arrived: unwind (stopping workers, removing
+    temporary files) and exit 128 + the signal number. A BaseException, like
+    KeyboardInterrupt, so no ``except Exception`` on the way swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    def __reduce__(self):
+        return (type(self), (self.signum,))
+
+
+#: signal -> (exit status, the word in the one-line message)
+_SIGNALS = {signal.SIGINT: (EXIT_INTERRUPTED, "interrupted"),
+            signal.SIGTERM: (EXIT_TERMINATED, "terminated")}
+if hasattr(signal, "SIGHUP"):
+    _SIGNALS[signal.SIGHUP] = (EXIT_HANGUP, "hung up")
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors are one ``respin error:`` line and exit 1."""
+    """argparse, but usage errors are one ``respin error:`` line and exit 2."""
 
     def error(self, message: str):  # type: ignore[override]
-        raise _Fail(BAD_OPTION.format(message=message) + " (see respin --help)")
+        raise _Fail(BAD_OPTION.format(message=message) + " (see respin --help)", EXIT_USAGE)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,8 +104,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="respin",
         description="Restore machine-spun news text to its original wording. "
                     "Clean text passes through byte-identical.",
-        epilog="Examples: respin < spun.txt > restored.txt;  respin page.txt --diff;  "
-               "respin page.txt --score",
+        epilog="examples:\n  respin < spun.txt > restored.txt\n  respin page.txt --diff\n"
+               "  respin page.txt --score\n\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ap.add_argument("input", nargs="?", default="-", metavar="FILE",
                     help="input file (default: - for stdin)")
@@ -85,10 +114,10 @@ def _parser() -> argparse.ArgumentParser:
                     help="output file (default: - for stdout); written atomically")
     ap.add_argument("--edits", metavar="EDITS.jsonl",
                     help="also write one JSON edit per line (line, column, start, end, before, "
-                         "after, rule, score, source)")
+                         "after, rule, score, source); - writes them to stdout when -o names a file")
     ap.add_argument("--diff", action="store_true",
                     help="print only the changed lines, old and new, instead of the text")
-    ap.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+    ap.add_argument("--color", choices=("auto", "always", "never"), default=None,
                     help="colour --diff output (default: auto, on a terminal)")
     ap.add_argument("--score", action="store_true",
                     help="print the document spin score and its evidence instead of restoring")
@@ -110,6 +139,44 @@ def _parser() -> argparse.ArgumentParser:
                     help="restore the bundled spun example and show the changes")
     ap.add_argument("--version", action="version", version=f"respin {__version__}")
     return ap
+
+
+def _check_usage(args: argparse.Namespace) -> None:
+    """Refuse option combinations that would do nothing, or destroy something."""
+    def refuse(message: str) -> None:
+        raise _Fail(BAD_OPTION.format(message=message) + " (see respin --help)", EXIT_USAGE)
+
+    if args.score and args.edits:
+        refuse("--score makes no edits; --edits cannot be used with it")
+    if args.score and args.diff:
+        refuse("--score and --diff cannot be used together")
+    if args.json and not args.score:
+        refuse("--json only applies to --score")
+    if args.color is not None and not (args.diff or args.demo):
+        refuse("--color only applies to --diff")
+    if args.demo and (args.score or args.input != "-"):
+        refuse("--demo restores the bundled example; it takes no FILE and no --score")
+    if args.edits == "-" and args.output == "-":
+        refuse("--edits - writes the edits to stdout, so the text needs -o FILE")
+    if args.edits and args.edits == args.output:
+        raise _Fail(SAME_OUTPUT.format(path=args.edits), EXIT_USAGE)
+    if args.no_default_lexicon and not args.lexicon:
+        refuse("--no-default-lexicon needs at least one --lexicon FILE")
+    seen: list[str] = []
+    for path in args.lexicon:
+        if any(path == p or _output.same_file(path, p) for p in seen):
+            refuse(f"--lexicon {path} is given twice")
+        seen.append(path)
+    args.color = args.color or "auto"
+
+
+def _jobs(value: int) -> int:
+    from .fixes import resolve_jobs
+
+    try:
+        return resolve_jobs(value)
+    except (TypeError, ValueError) as exc:
+        raise _Fail(BAD_OPTION.format(message=f"--{exc}"), EXIT_USAGE) from None
 
 
 def _open_input(path: str, stdin: BinaryIO) -> BinaryIO:
@@ -266,65 +333,59 @@ def _demo_pieces() -> Iterator[str]:
     yield from data_path("example_spun.txt").read_text(encoding="utf-8").splitlines(keepends=True)
 
 
+def _input_identity(path: str, stdin: BinaryIO) -> tuple[int, int] | None:
+    """(device, inode) of the input when it is a regular file, else None."""
+    try:
+        st = os.stat(path) if path != "-" else os.fstat(stdin.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
+
+
+def _check_not_input(path: str | None, source: tuple[int, int] | None, name: str) -> None:
+    """Refuse an output that is the input file (also through links)."""
+    if not path or path == "-" or source is None:
+        return
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    if (st.st_dev, st.st_ino) == source:
+        raise _Fail(SAME_FILE.format(path=name))
+
+
 def _run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO) -> int:
+    _check_usage(args)
     config = _config(args)
-    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
-    if args.output != "-" and args.input != "-" and _same_file(args.input, args.output):
-        raise _Fail(SAME_FILE.format(path=args.input))
-    if args.edits and args.input != "-" and _same_file(args.input, args.edits):
-        raise _Fail(SAME_FILE.format(path=args.input))
+    jobs = _jobs(args.jobs)
+    if not args.demo:
+        source = _input_identity(args.input, stdin)
+        name = args.input if args.input != "-" else "<stdin>"
+        _check_not_input(args.output, source, name)
+        _check_not_input(args.edits, source, name)
     if args.demo:
         pieces: Iterator[str] = _demo_pieces()
         args.diff = True
         fh = None
     else:
         fh = _open_input(args.input, stdin)
-        name = args.input if args.input != "-" else "<stdin>"
         pieces = _pieces(_decoded(fh, name, args.encoding, args.errors), config.max_segment_chars)
 
-    tmp_paths: list[tuple[str, str]] = []
-
-    def open_out(path: str, errors: str) -> TextIO:
-        if path == "-":
-            return io.TextIOWrapper(stdout, encoding="utf-8", errors=errors, newline="",
-                                    write_through=False)
-        target = Path(path)
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=".respin-", dir=target.parent if str(target.parent) else ".")
-        except OSError as exc:
-            raise _Fail(CANNOT_WRITE.format(path=path, reason=exc.strerror or exc)) from None
-        tmp_paths.append((tmp, path))
-        return os.fdopen(fd, "w", encoding="utf-8", errors=errors, newline="")
-
-    # surrogateescape writes undecodable input bytes back exactly; the edit log
-    # is JSON, so a lone surrogate there is written as a \\udcXX escape
-    out = open_out(args.output, "surrogateescape")
-    edits_out = open_out(args.edits, "backslashreplace") if args.edits else None
     try:
-        if args.score:
-            _run_score(pieces, config, args.json, out)
-        else:
-            _restore(pieces, config, jobs, args, out, edits_out)
-        out.flush()
-        if edits_out is not None:
-            edits_out.close()
-        if args.output != "-":
-            out.close()
-        for tmp, final in tmp_paths:
-            os.replace(tmp, final)
-        tmp_paths.clear()
+        with _output.transaction(stdout) as tx:
+            # surrogateescape writes undecodable input bytes back exactly; the edit log
+            # is JSON, so a lone surrogate there is written as a \\udcXX escape
+            out = tx.open(args.output, errors="surrogateescape")
+            edits_out = tx.open(args.edits, errors="backslashreplace") if args.edits else None
+            if args.score:
+                _run_score(pieces, config, args.json, out)
+            else:
+                _restore(pieces, config, jobs, args, out, edits_out)
+    except _output.OutputError as exc:
+        if exc.reason == "given twice as an output":
+            raise _Fail(SAME_OUTPUT.format(path=exc.path), EXIT_USAGE) from None
+        raise _Fail(CANNOT_WRITE.format(path=exc.path, reason=exc.reason)) from None
     finally:
-        if args.output == "-":
-            try:  # keep what was restored before an error; never close the caller's stream
-                out.flush()
-            except (OSError, ValueError):
-                pass
-            out.detach()
-        for tmp, _ in tmp_paths:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
         if fh is not None and fh is not stdin:
             fh.close()
     return EXIT_OK
@@ -335,7 +396,15 @@ def _restore(pieces: Iterator[str], config: Config, jobs: int, args: argparse.Na
     color = args.color == "always" or (args.color == "auto" and args.output == "-"
                                         and sys.stdout.isatty())
     line, column, offset = 1, 0, 0
-    for piece_in, (piece_out, edits) in _tee(pieces, config, jobs):
+    # closing: an error or a signal while writing stops the worker processes at once
+    with contextlib.closing(_tee(pieces, config, jobs)) as results:
+        _write_results(results, args, color, out, edits_out)
+
+
+def _write_results(results, args: argparse.Namespace, color: bool, out: TextIO,
+                   edits_out: TextIO | None) -> None:
+    line, column, offset = 1, 0, 0
+    for piece_in, (piece_out, edits) in results:
         if args.diff:
             if edits:
                 out.write(f"@@ line {line}\n")
@@ -371,8 +440,33 @@ def _tee(pieces: Iterator[str], config: Config, jobs: int):
         yield held.popleft(), result
 
 
-def _on_sigterm(signum, frame):
-    raise _Terminated()
+_first_signal: list[int] = []
+
+
+def _on_signal(signum, frame):
+    """First SIGINT/SIGTERM/SIGHUP: unwind through :class:`_Signalled`. A second
+    one while unwinding: stop now (kill the workers, remove the temporaries)."""
+    if not _first_signal:
+        _first_signal.append(signum)
+        raise _Signalled(signum)
+    _hard_exit(_first_signal[0])
+
+
+def _hard_exit(signum: int) -> None:
+    from .fixes import kill_workers
+
+    kill_workers()
+    for tmp in _output.live_temporaries():
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+    status, word = _SIGNALS.get(signum, (128 + signum, "stopped"))
+    try:
+        os.write(2, f"respin error: {word}\n".encode())
+    except OSError:
+        pass
+    os._exit(status)
 
 
 def main(argv: list[str] | None = None, *, stdin: BinaryIO | None = None,
@@ -381,15 +475,15 @@ def main(argv: list[str] | None = None, *, stdin: BinaryIO | None = None,
     stdin = stdin if stdin is not None else sys.stdin.buffer
     stdout = stdout if stdout is not None else sys.stdout.buffer
     stderr = stderr if stderr is not None else sys.stderr
-    previous = None
+    previous = {}
+    _first_signal.clear()
     try:
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        for signum in _SIGNALS:
+            previous[signum] = signal.signal(signum, _on_signal)
     except ValueError:  # not the main thread: leave signals alone
         pass
     try:
         args = _parser().parse_args(argv)
-        if args.jobs < 0:
-            raise _Fail(BAD_OPTION.format(message="--jobs must be >= 0"), EXIT_CONFIG)
         return _run(args, stdin, stdout)
     except _Fail as exc:
         print(str(exc), file=stderr)
@@ -403,15 +497,16 @@ def main(argv: list[str] | None = None, *, stdin: BinaryIO | None = None,
     except KeyboardInterrupt:
         print("respin error: interrupted", file=stderr)
         return EXIT_INTERRUPTED
-    except _Terminated:
-        print("respin error: terminated", file=stderr)
-        return EXIT_TERMINATED
+    except _Signalled as exc:
+        status, word = _SIGNALS[exc.signum]
+        print(f"respin error: {word}", file=stderr)
+        return status
     except OSError as exc:
         print(f"respin error: {exc.strerror or exc}", file=stderr)
         return EXIT_INPUT
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 if __name__ == "__main__":
