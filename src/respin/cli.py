@@ -15,6 +15,7 @@ import argparse
 import codecs
 import contextlib
 import io
+import itertools
 import json
 import os
 import signal
@@ -24,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from . import __version__, _output
+from . import __version__, _output, _startup
 from .config import Config
 from .lexicon import LexiconError
 
@@ -308,7 +309,11 @@ def _run_score(pieces: Iterator[str], config: Config, as_json: bool, out: TextIO
     from .fixes import _segments
 
     offset = 0
-    for k, segment in enumerate(_segments(pieces, config.max_segment_chars), 1):
+    segments = _segments(pieces, config.max_segment_chars)
+    first = next(segments, None)
+    # empty input is one empty document: it gets a result (score 0), not silence
+    chain = [first] if first is not None else [[(0, 0, "")]]
+    for k, segment in enumerate(itertools.chain(chain, segments), 1):
         text = "".join(p for _, _, p in segment)
         report = explain_spin(text, config)
         if as_json:
@@ -446,10 +451,17 @@ _first_signal: list[int] = []
 def _on_signal(signum, frame):
     """First SIGINT/SIGTERM/SIGHUP: unwind through :class:`_Signalled`. A second
     one while unwinding: stop now (kill the workers, remove the temporaries)."""
-    if not _first_signal:
-        _first_signal.append(signum)
-        raise _Signalled(signum)
-    _hard_exit(_first_signal[0])
+    if _first_signal:
+        _hard_exit(_first_signal[0])
+    _first_signal.append(signum)
+    if _startup.deferring:  # inside a fork: raised when it is done
+        _startup.pending.append(signum)
+        return
+    raise _Signalled(signum)
+
+
+def _raise_signalled(signum: int) -> None:
+    raise _Signalled(signum)
 
 
 def _hard_exit(signum: int) -> None:
@@ -477,12 +489,15 @@ def main(argv: list[str] | None = None, *, stdin: BinaryIO | None = None,
     stderr = stderr if stderr is not None else sys.stderr
     previous = {}
     _first_signal.clear()
+    _startup.raise_pending = _raise_signalled
     try:
         for signum in _SIGNALS:
             previous[signum] = signal.signal(signum, _on_signal)
     except ValueError:  # not the main thread: leave signals alone
         pass
     try:
+        if _startup.pending:  # a signal arrived while the command was starting
+            raise _Signalled(_startup.pending.pop(0))
         args = _parser().parse_args(argv)
         return _run(args, stdin, stdout)
     except _Fail as exc:
@@ -507,6 +522,7 @@ def main(argv: list[str] | None = None, *, stdin: BinaryIO | None = None,
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        _startup.restore_defaults()
 
 
 if __name__ == "__main__":

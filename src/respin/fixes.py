@@ -273,6 +273,17 @@ def _kill_pool(pool) -> None:
             proc.join(2)
         except (OSError, ValueError, AssertionError, AttributeError):
             pass
+    # Python 3.11's exit hook wakes every pool's manager thread through a pipe
+    # that the thread closes as it ends: a race that prints "Exception ignored
+    # ... Bad file descriptor" (seen once in 60 interrupts). Wait for the thread
+    # here and take it off that list.
+    thread = getattr(pool, "_executor_manager_thread", None)
+    if thread is not None:
+        thread.join(1.0)
+        if not thread.is_alive():
+            from concurrent.futures import process
+
+            getattr(process, "_threads_wakeups", {}).pop(thread, None)
     _POOLS.discard(pool)
 
 
@@ -311,13 +322,17 @@ def _map_segments(segments: Iterable[_Pieces], config: Config,
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
+    from ._startup import critical
+
     config.lexicon()  # a bad lexicon fails here, once, not in every worker
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker)
     _POOLS.add(pool)
     try:
         window: deque = deque()
         for seg in segments:
-            window.append((seg, pool.submit(_fix_segment, seg, config)))
+            with critical():  # submit forks the workers: no exception may cut into that
+                fut = pool.submit(_fix_segment, seg, config)
+            window.append((seg, fut))
             if len(window) >= 2 * jobs:
                 done_seg, fut = window.popleft()
                 yield done_seg, fut.result()
