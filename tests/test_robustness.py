@@ -93,8 +93,11 @@ def test_bom_is_kept_and_first_word_still_restored():
 
 def test_empty_input():
     assert run(stdin=b"") == (0, b"", "")
+    # issue 10 item 16: empty input scores 0.0 and --score prints a result for it
     status, out, _ = run("--score", "--json", stdin=b"")
-    assert status == 0 and out == b""
+    assert status == 0 and json.loads(out)["score"] == 0.0 and json.loads(out)["words"] == 0
+    status, out, _ = run("--score", stdin=b"")
+    assert status == 0 and out.decode().startswith("spin score 0.000  (estimated spin rate 0.00; 0 words")
 
 
 def test_nul_bytes_are_kept_and_never_joined_into_phrases():
