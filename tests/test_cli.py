@@ -168,3 +168,29 @@ def test_broken_pipe_is_quiet():
     proc = subprocess.run(f"{sys.executable} -m respin | head -c 10", shell=True,
                           input=(SPUN * 20000).encode(), capture_output=True, timeout=300)
     assert b"Traceback" not in proc.stderr
+
+
+# ---- issue 10 item 11: every message names the path or the option ------------------
+
+def test_binary_lexicon_file_names_the_file_and_line(tmp_path):
+    lex = tmp_path / "rules.tsv"
+    lex.write_bytes(b"# respin-lexicon 1\nu/1\tp.c\tpercent\tx\tartifact\n\x89PNG\xff\x00\n")
+    res = run("--lexicon", str(lex), stdin=b"x\n")
+    assert_error(res, f"bad lexicon: {lex}:3: not UTF-8 text (byte 0x89)", 2)
+
+
+def test_no_default_lexicon_alone_is_a_cli_message():
+    res = run("--no-default-lexicon", stdin=b"x\n")
+    assert_error(res, "--no-default-lexicon needs at least one --lexicon FILE", 2)
+    assert "use_default_lexicon" not in res.stderr.decode()
+
+
+def test_same_lexicon_twice_is_named(tmp_path):
+    lex = tmp_path / "mine.tsv"
+    lex.write_text("# respin-lexicon 1\nu/0001\tgizmo-widget\tdevice\tuser\tartifact\n", encoding="utf-8")
+    link = tmp_path / "link.tsv"
+    link.symlink_to(lex)
+    assert_error(run("--lexicon", str(lex), "--lexicon", str(lex), stdin=b"x\n"),
+                 f"--lexicon {lex} is given twice", 2)
+    assert_error(run("--lexicon", str(lex), "--lexicon", str(link), stdin=b"x\n"),
+                 f"--lexicon {link} is given twice", 2)

@@ -230,7 +230,8 @@ def test_100_mb_stream_in_bounded_memory(tmp_path, newline_every):
     assert (b"\n" in head) == bool(newline_every)
 
 
-@pytest.mark.parametrize("sig, status", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+@pytest.mark.parametrize("sig, status", [(signal.SIGTERM, 143), (signal.SIGINT, 130),
+                                         (signal.SIGHUP, 129)])  # issue 10 item 5: HUP as TERM
 def test_interrupted_run_leaves_the_old_output_in_place(tmp_path, sig, status):
     src = tmp_path / "in.txt"
     src.write_text(SPUN * 150_000, encoding="utf-8")   # ~10 MB, several seconds of work
