@@ -194,3 +194,61 @@ def test_same_lexicon_twice_is_named(tmp_path):
                  f"--lexicon {lex} is given twice", 2)
     assert_error(run("--lexicon", str(lex), "--lexicon", str(link), stdin=b"x\n"),
                  f"--lexicon {link} is given twice", 2)
+
+
+# ---- issue 10 item 12: byte-order marks choose the codec and are not part of a word ----
+
+import codecs  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("codec, bom", [("utf-16-le", codecs.BOM_UTF16_LE),
+                                        ("utf-16-be", codecs.BOM_UTF16_BE),
+                                        ("utf-32-le", codecs.BOM_UTF32_LE),
+                                        ("utf-32-be", codecs.BOM_UTF32_BE)])
+def test_utf16_and_utf32_with_a_bom_are_decoded_by_it(tmp_path, codec, bom):
+    src = tmp_path / "in.txt"
+    src.write_bytes(bom + (SPUN * 3).encode(codec))
+    res = run(str(src))
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.decode("utf-8") == "\ufeff" + respin.fix_text(SPUN * 3)
+
+
+def test_utf8_bom_is_kept_but_not_glued_to_the_first_word():
+    res = run(stdin="\ufeffYr 2020 noticed a 3 p.c rise.\n".encode())
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.decode() == "\ufeffYear 2020 noticed a 3 percent rise.\n"
+    assert respin.fix_text("\ufeffYr 2020 noticed a 3 p.c rise.") == "\ufeffYear 2020 noticed a 3 percent rise."
+
+
+# ---- issue 10 item 13: binary input is refused, not edited ----------------------------
+
+@pytest.mark.parametrize("errors", ["strict", "surrogateescape", "replace"])
+@pytest.mark.parametrize("kind", ["random", "nul-dense", "elf-like"])
+def test_binary_input_is_refused(tmp_path, kind, errors):
+    import random
+
+    rng = random.Random(13)
+    data = {"random": bytes(rng.randrange(256) for _ in range(20_000)) + b" p.c ",
+            "nul-dense": b"p.c\x00\x00\x00\x00 provide chain\x00\x00\x00\x00\n" * 500,
+            "elf-like": b"\x7fELF\x02\x01\x01" + b"\x00" * 9 + b"p.c " * 10 + b"\x00" * 500}[kind]
+    src = tmp_path / "blob.bin"
+    src.write_bytes(data)
+    res = run(str(src), "--errors", errors)
+    assert_error(res, f"respin error: {src} looks like binary data, not text", 1)
+    assert res.stdout == b""
+
+
+def test_utf16_without_bom_is_refused_with_a_hint():
+    res = run(stdin=(SPUN * 5).encode("utf-16-le"))
+    assert_error(res, "UTF-16 without a byte-order mark? pass --encoding utf-16-le", 1)
+    ok = run("--encoding", "utf-16-le", stdin=(SPUN * 5).encode("utf-16-le"))
+    assert ok.returncode == 0 and ok.stdout.decode() == respin.fix_text(SPUN * 5)
+
+
+def test_text_with_a_few_control_characters_is_still_text():
+    text = "Shares \x00rose 3 p.c\x07 in the provide chain.\f\n" * 20
+    res = run(stdin=text.encode())
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.decode() == respin.fix_text(text)

@@ -62,10 +62,19 @@ def test_surrogateescape_passes_undecodable_bytes_through_byte_identical(tmp_pat
         (1, "p.c", "percent"), (1, "provide chain", "supply chain"), (2, "p.c", "percent")]
 
 
-def test_surrogateescape_round_trips_clean_binary_junk():
+def test_binary_junk_is_refused_even_with_surrogateescape():
+    # issue 10 item 13: surrogateescape on binary data would edit inside it
     junk = bytes(range(256)) * 40 + b"\n" + os.urandom(5000).replace(b"p.c", b"") + b"\n"
-    status, out, _ = run("--errors", "surrogateescape", stdin=junk)
-    decoded = junk.decode("utf-8", "surrogateescape")
+    status, out, err = run("--errors", "surrogateescape", stdin=junk)
+    assert status == 1 and out == b""
+    assert err.startswith("respin error: <stdin> looks like binary data, not text")
+
+
+def test_surrogateescape_round_trips_stray_bytes_in_text():
+    text = ("Shares rose 3 p.c in the provide chain, officers stated.\n" * 30).encode()
+    data = text[:100] + bytes(range(128, 256)) + b"\n" + text[100:]
+    status, out, _ = run("--errors", "surrogateescape", stdin=data)
+    decoded = data.decode("utf-8", "surrogateescape")
     assert status == 0
     assert out == respin.fix_text(decoded).encode("utf-8", "surrogateescape")
 
