@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import respin
@@ -252,3 +254,63 @@ def test_text_with_a_few_control_characters_is_still_text():
     res = run(stdin=text.encode())
     assert res.returncode == 0, res.stderr
     assert res.stdout.decode() == respin.fix_text(text)
+
+
+# ---- issue 10 item 14: a stream is written line by line -----------------------------
+
+def _read_line(fd: int, timeout: float) -> bytes:
+    import select
+
+    buf = b""
+    deadline = time.monotonic() + timeout
+    while not buf.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            break
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        buf += chunk
+    return buf
+
+
+LINES = ["Intro line about the markets.\n", SPUN, "Officials said the economy grew.\n"]
+
+
+def test_line_buffered_writes_each_line_before_the_next_arrives():
+    proc = subprocess.Popen([sys.executable, "-m", "respin", "--line-buffered"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for line in LINES:  # like tail -f: one line, then nothing until the answer comes
+            proc.stdin.write(line.encode())
+            proc.stdin.flush()
+            assert _read_line(proc.stdout.fileno(), 60).decode() == respin.fix_text(line)
+    finally:
+        proc.stdin.close()
+        proc.wait(60)
+    assert proc.returncode == 0, proc.stderr.read()
+
+
+def test_terminal_input_is_line_buffered():
+    master, slave = os.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "respin"], stdin=slave,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.close(slave)
+    try:
+        os.write(master, SPUN.encode())
+        got = _read_line(proc.stdout.fileno(), 60).decode()
+        assert got == respin.fix_text(SPUN)
+    finally:
+        os.write(master, b"\x04")  # Ctrl-D: end of input
+        proc.wait(60)
+        os.close(master)
+    assert proc.returncode == 0, proc.stderr.read()
+
+
+def test_line_buffered_judges_each_line_as_a_document():
+    text = "".join(LINES) * 3
+    res = run("--line-buffered", stdin=text.encode())
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.decode() == "".join(respin.fix_text(line) for line in respin.fixes.split_lines(text))
+    # a pipe without the option keeps document-level judgement: the same as the library
+    assert run(stdin=text.encode()).stdout.decode() == respin.fix_text(text)

@@ -139,6 +139,9 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--errors", choices=("strict", "replace", "surrogateescape"), default="strict",
                     help="undecodable input bytes: strict (default) stops with an error; replace "
                          "writes U+FFFD; surrogateescape passes them through byte-identical")
+    ap.add_argument("--line-buffered", action="store_true",
+                    help="judge each line as its own document and write it at once, for "
+                         "streams such as tail -f (default when the input is a terminal)")
     ap.add_argument("--demo", action="store_true",
                     help="restore the bundled spun example and show the changes")
     ap.add_argument("--version", action="version", version=f"respin {__version__}")
@@ -160,6 +163,8 @@ def _check_usage(args: argparse.Namespace) -> None:
         refuse("--color only applies to --diff")
     if args.demo and (args.score or args.input != "-"):
         refuse("--demo restores the bundled example; it takes no FILE and no --score")
+    if args.line_buffered and args.score:
+        refuse("--line-buffered only applies to restoring, not to --score")
     if args.edits == "-" and args.output == "-":
         refuse("--edits - writes the edits to stdout, so the text needs -o FILE")
     if args.edits and args.edits == args.output:
@@ -410,6 +415,13 @@ def _input_identity(path: str, stdin: BinaryIO) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
 
 
+def _is_terminal(stream: BinaryIO) -> bool:
+    try:
+        return stream.isatty()
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def _check_not_input(path: str | None, source: tuple[int, int] | None, name: str) -> None:
     """Refuse an output that is the input file (also through links)."""
     if not path or path == "-" or source is None:
@@ -426,11 +438,18 @@ def _run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO) -> int:
     _check_usage(args)
     config = _config(args)
     jobs = _jobs(args.jobs)
+    source = None
     if not args.demo:
         source = _input_identity(args.input, stdin)
         name = args.input if args.input != "-" else "<stdin>"
         _check_not_input(args.output, source, name)
         _check_not_input(args.edits, source, name)
+    # a pipe or a terminal: write each line out as soon as it is restored; a
+    # terminal (or --line-buffered) also judges each line as its own document
+    interactive = (not args.demo and not args.score and args.input == "-"
+                   and _is_terminal(stdin))
+    args.line_buffered = args.line_buffered or interactive
+    flush_lines = args.line_buffered or (not args.demo and source is None)
     if args.demo:
         pieces: Iterator[str] = _demo_pieces()
         args.diff = True
@@ -443,8 +462,10 @@ def _run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO) -> int:
         with _output.transaction(stdout) as tx:
             # surrogateescape writes undecodable input bytes back exactly; the edit log
             # is JSON, so a lone surrogate there is written as a \\udcXX escape
-            out = tx.open(args.output, errors="surrogateescape")
-            edits_out = tx.open(args.edits, errors="backslashreplace") if args.edits else None
+            out = tx.open(args.output, errors="surrogateescape",
+                          line_buffering=flush_lines and args.output == "-")
+            edits_out = tx.open(args.edits, errors="backslashreplace",
+                                line_buffering=flush_lines and args.edits == "-") if args.edits else None
             if args.score:
                 _run_score(pieces, config, args.json, out)
             else:
@@ -465,7 +486,8 @@ def _restore(pieces: Iterator[str], config: Config, jobs: int, args: argparse.Na
                                         and sys.stdout.isatty())
     line, column, offset = 1, 0, 0
     # closing: an error or a signal while writing stops the worker processes at once
-    with contextlib.closing(_tee(pieces, config, jobs)) as results:
+    results = _tee_per_line(pieces, config) if args.line_buffered else _tee(pieces, config, jobs)
+    with contextlib.closing(results):
         _write_results(results, args, color, out, edits_out)
 
 
@@ -506,6 +528,16 @@ def _tee(pieces: Iterator[str], config: Config, jobs: int):
 
     for result in fix_stream(feed(), config, jobs):
         yield held.popleft(), result
+
+
+def _tee_per_line(pieces: Iterator[str], config: Config):
+    """--line-buffered: each line (or cut of a long line) is its own document,
+    restored as soon as it is read, so nothing waits for later input."""
+    from .fixes import fix_stream
+
+    for piece in pieces:
+        for result in fix_stream([piece], config, 1):
+            yield piece, result
 
 
 _first_signal: list[int] = []
