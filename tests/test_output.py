@@ -81,12 +81,21 @@ root_only = pytest.mark.skipif(os.geteuid() != 0, reason="needs root (to run as 
 # ---- item 1: write through special files, pipes and links --------------------------
 
 @root_only
-def test_dev_null_stays_a_device_as_root(src):
-    before = os.stat("/dev/null")
-    ok(run(str(src), "-o", "/dev/null", "--edits", "/dev/null".replace("null", "zero")))
-    after = os.stat("/dev/null")
+def test_character_device_stays_a_device_as_root(src, tmp_path):
+    # the issue's `-o /dev/null` as root, on a private null device made for the
+    # test (the system's /dev/null is shared with every other process)
+    null, zero = tmp_path / "null", tmp_path / "zero"
+    try:
+        os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        os.mknod(zero, stat.S_IFCHR | 0o666, os.makedev(1, 5))
+    except OSError as exc:
+        pytest.skip(f"cannot make a device node here: {exc}")
+    before = os.stat(null)
+    ok(run(str(src), "-o", str(null), "--edits", str(zero)))
+    after = os.stat(null)
     assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
-    assert stat.S_ISCHR(os.stat("/dev/zero").st_mode)
+    assert after.st_ino == before.st_ino and stat.S_ISCHR(os.stat(zero).st_mode)
+    no_temporaries(tmp_path)
 
 
 def test_edits_to_dev_stdout_write_through_the_symlink(src, tmp_path):
@@ -319,6 +328,13 @@ def test_same_path_twice_is_refused(src, tmp_path):
     one_line_error(run(str(src), "-o", str(new), "--edits", str(tmp_path / "." / "new.txt")),
                    "given twice as an output", 2)
     assert out.read_text(encoding="utf-8") == OLD and not new.exists()
+
+
+def test_stdout_named_twice_is_refused(src, tmp_path):
+    # -o - (a pipe here) and --edits /dev/stdout would interleave text and JSON
+    res = run(str(src), "--edits", "/dev/stdout")
+    one_line_error(res, "given twice as an output", 2)
+    assert res.stdout == b""
 
 
 def test_edits_dash_writes_edits_to_stdout_when_o_names_a_file(src, tmp_path):

@@ -191,10 +191,9 @@ class Transaction:
         Raises :class:`OutputError` for a path that cannot be written, and for a
         path that names the same file as one already opened in this transaction.
         """
-        for t in self._targets:
-            if path == t.path or (path != "-" and t.path != "-" and (
-                    same_file(path, t.path) or os.path.realpath(path) == os.path.realpath(t.path))):
-                raise OutputError(path, "given twice as an output")
+        key = self._key(path)
+        if key is not None and any(self._key(t.path) == key for t in self._targets):
+            raise OutputError(path, "given twice as an output")
         if path == "-":
             if self._stdout is None:
                 raise OutputError(path, "no standard output")
@@ -206,6 +205,18 @@ class Transaction:
             target = self._open_path(path, binary, encoding, errors, line_buffering)
         self._targets.append(target)
         return target.stream
+
+    def _key(self, path: str):
+        """What identifies an output: its file (device, inode), or its resolved
+        path when it does not exist yet. None for a character device (``-o
+        /dev/null --edits /dev/null`` is harmless)."""
+        try:
+            st = os.fstat(self._stdout.fileno()) if path == "-" else os.stat(path)
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            return ("path", "-") if path == "-" else ("path", os.path.realpath(path))
+        if stat.S_ISCHR(st.st_mode):
+            return None
+        return ("file", st.st_dev, st.st_ino)
 
     def _open_path(self, path: str, binary: bool, encoding: str, errors: str,
                    line_buffering: bool) -> _Target:
