@@ -183,3 +183,15 @@ def test_empty_text_scores_zero(text):
     report = respin.explain_spin(text)
     assert report.score == 0.0 and report.rate == 0.0 and report.words == 0
     assert not respin.looks_spun(text)
+
+
+def test_every_python_example_in_docs_is_a_doctest():
+    # issue 9/10 item 9: examples are run (pytest collects docs/*.md as doctests);
+    # only the signature list and the record layouts are reference, not examples
+    for path in sorted((ROOT / "docs").glob("*.md")):
+        for block in re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), re.S):
+            if ">>>" in block:
+                continue
+            reference = block.lstrip().startswith("@dataclass") or all(
+                re.match(r"\w+\(.*\) -> ", line) for line in block.splitlines() if line.strip())
+            assert reference, f"{path.name}: an example that is not a doctest:\n{block}"
