@@ -114,7 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("input", nargs="?", default="-", metavar="FILE",
                     help="input file (default: - for stdin)")
     ap.add_argument("-o", "--output", default="-", metavar="OUT",
-                    help="output file (default: - for stdout); written atomically")
+                    help="output file (default: - for stdout); an existing file keeps its old "
+                         "content until success, and its inode, mode and links")
     ap.add_argument("--edits", metavar="EDITS.jsonl",
                     help="also write one JSON edit per line (line, column, start, end, before, "
                          "after, rule, score, source); - writes them to stdout when -o names a file")
