@@ -98,13 +98,21 @@ def test_character_device_stays_a_device_as_root(src, tmp_path):
     no_temporaries(tmp_path)
 
 
+def _private_stdout(tmp_path: Path) -> Path:
+    """A symlink to /proc/self/fd/1, as /dev/stdout is. The tests use it instead
+    of the system's /dev/stdout: a respin without the fix (run as root) would
+    replace the symlink it is given, and /dev/stdout is shared by every process."""
+    link = tmp_path / "stdout"
+    link.symlink_to("/proc/self/fd/1")
+    return link
+
+
 def test_edits_to_dev_stdout_write_through_the_symlink(src, tmp_path):
-    out = tmp_path / "out.txt"
-    link_before = os.readlink("/dev/stdout")
-    res = ok(run(str(src), "-o", str(out), "--edits", "/dev/stdout"))
+    out, stdout = tmp_path / "out.txt", _private_stdout(tmp_path)
+    res = ok(run(str(src), "-o", str(out), "--edits", str(stdout)))
     rows = [json.loads(line) for line in res.stdout.decode().splitlines()]
     assert "supply chain" in [r["after"] for r in rows]
-    assert os.path.islink("/dev/stdout") and os.readlink("/dev/stdout") == link_before
+    assert stdout.is_symlink() and os.readlink(stdout) == "/proc/self/fd/1"
     assert out.read_text(encoding="utf-8") == RESTORED
 
 
@@ -332,9 +340,10 @@ def test_same_path_twice_is_refused(src, tmp_path):
 
 def test_stdout_named_twice_is_refused(src, tmp_path):
     # -o - (a pipe here) and --edits /dev/stdout would interleave text and JSON
-    res = run(str(src), "--edits", "/dev/stdout")
+    stdout = _private_stdout(tmp_path)
+    res = run(str(src), "--edits", str(stdout))
     one_line_error(res, "given twice as an output", 2)
-    assert res.stdout == b""
+    assert res.stdout == b"" and stdout.is_symlink()
 
 
 def test_edits_dash_writes_edits_to_stdout_when_o_names_a_file(src, tmp_path):
