@@ -314,3 +314,14 @@ def test_line_buffered_judges_each_line_as_a_document():
     assert res.stdout.decode() == "".join(respin.fix_text(line) for line in respin.fixes.split_lines(text))
     # a pipe without the option keeps document-level judgement: the same as the library
     assert run(stdin=text.encode()).stdout.decode() == respin.fix_text(text)
+
+
+# ---- issue 10 item 15: --jobs has the library's meaning, capped at the cores -----------
+
+def test_cli_jobs_are_capped_at_the_cores_and_zero_means_all():
+    from respin import cli
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert cli._jobs(1000) == cores and cli._jobs(0) == cores and cli._jobs(1) == 1
+    res = run("--jobs", "1000", stdin=(SPUN * 50).encode())
+    assert res.returncode == 0 and res.stdout.decode() == respin.fix_text(SPUN * 50)
