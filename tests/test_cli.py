@@ -1,12 +1,15 @@
 """The command-line filter, run as a user would: through a subprocess."""
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 import respin
 
@@ -199,10 +202,6 @@ def test_same_lexicon_twice_is_named(tmp_path):
 
 
 # ---- issue 10 item 12: byte-order marks choose the codec and are not part of a word ----
-
-import codecs  # noqa: E402
-
-import pytest  # noqa: E402
 
 
 @pytest.mark.parametrize("codec, bom", [("utf-16-le", codecs.BOM_UTF16_LE),

@@ -347,13 +347,6 @@ def _config(args: argparse.Namespace) -> Config:
     return config
 
 
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
 def _highlight(line: str, edits, color: bool, new: bool) -> str:
     if not color:
         return line
@@ -485,7 +478,6 @@ def _restore(pieces: Iterator[str], config: Config, jobs: int, args: argparse.Na
              out: TextIO, edits_out: TextIO | None) -> None:
     color = args.color == "always" or (args.color == "auto" and args.output == "-"
                                         and sys.stdout.isatty())
-    line, column, offset = 1, 0, 0
     # closing: an error or a signal while writing stops the worker processes at once
     results = _tee_per_line(pieces, config) if args.line_buffered else _tee(pieces, config, jobs)
     with contextlib.closing(results):
