@@ -57,8 +57,10 @@ def _group_alive(pgid: int) -> bool:
     return False
 
 
-def interrupt_once(work: Path, big_input: Path, sig: int, delay: float, whole_group: bool) -> dict:
-    """Start respin, send ``sig`` after ``delay`` s; return what happened."""
+def interrupt_once(work: Path, big_input: Path, sig: int, delay: float, whole_group: bool,
+                   again: float | None = None) -> dict:
+    """Start respin, send ``sig`` after ``delay`` s (and again ``again`` s later);
+    return what happened."""
     out = work / "out.txt"
     out.write_text(OLD, encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "respin", str(big_input), "-o", str(out),
@@ -70,6 +72,12 @@ def interrupt_once(work: Path, big_input: Path, sig: int, delay: float, whole_gr
         os.killpg(proc.pid, sig)
     else:
         proc.send_signal(sig)
+    if again is not None:  # an impatient user presses Ctrl-C twice
+        time.sleep(again)
+        try:
+            (os.killpg if whole_group else os.kill)(proc.pid, sig)
+        except ProcessLookupError:
+            pass
     hung = False
     try:
         _, err = proc.communicate(timeout=30)
@@ -103,27 +111,34 @@ def test_interrupt_with_two_jobs_mid_work(tmp_path, big_input, sig, whole_group)
     check(interrupt_once(tmp_path, big_input, sig, 2.5, whole_group), sig)
 
 
+@pytest.mark.parametrize("again", [0.0, 0.02, 0.1])
+def test_a_second_interrupt_while_cleaning_up(tmp_path, big_input, again):
+    check(interrupt_once(tmp_path, big_input, signal.SIGINT, 2.5, True, again), signal.SIGINT)
+
+
 @pytest.mark.slow
 def test_interrupt_loop_at_random_moments(tmp_path, big_input):
     # issue 10 item 6: at least 50 interrupts at random moments, both signals
     rng = random.Random(10)
     runs, failures = 60, []
-    times = []
+    times, twice = [], 0
     for k in range(runs):
         sig = (signal.SIGINT, signal.SIGTERM)[k % 2]
         delay = rng.uniform(0.05, 3.0)
         whole_group = rng.random() < 0.5
+        again = rng.choice([None, None, None, rng.uniform(0.0, 0.2)])  # a quarter: twice
         work = tmp_path / f"run{k}"
         work.mkdir()
-        result = interrupt_once(work, big_input, sig, delay, whole_group)
+        result = interrupt_once(work, big_input, sig, delay, whole_group, again)
         times.append(result["elapsed"])
         try:
             check(result, sig)
         except AssertionError:
             failures.append((k, sig, round(delay, 2), whole_group, result))
+        twice += again is not None
     hangs = sum(1 for f in failures if f[4]["hung"])
     tracebacks = sum(1 for f in failures if "Traceback" in f[4]["stderr"])
-    print(f"\ninterrupt loop: {runs} runs, {len(failures)} failures, {hangs} hangs, "
+    print(f"\ninterrupt loop: {runs} runs ({twice} with a second signal), {len(failures)} failures, {hangs} hangs, "
           f"{tracebacks} tracebacks, slowest exit {max(times):.2f} s, "
           f"median {sorted(times)[len(times) // 2]:.2f} s")
     for k, sig, delay, whole_group, result in failures:

@@ -23,7 +23,8 @@ _SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP
 _installed = False
 
 
-def _is_cli() -> bool:
+def is_cli() -> bool:
+    """Whether this process is the ``respin`` command."""
     argv = getattr(sys, "orig_argv", None) or []
     if "-m" in argv:
         k = argv.index("-m")
@@ -37,7 +38,7 @@ def _record(signum, frame) -> None:
 
 def defer_signals_if_cli() -> None:
     global _installed
-    if _installed or not _is_cli():
+    if _installed or not is_cli():
         return
     try:
         for sig in _SIGNALS:

@@ -534,6 +534,7 @@ def _tee_per_line(pieces: Iterator[str], config: Config):
 
 
 _first_signal: list[int] = []
+_reported: list[int] = []  # the one line about the signal is printed (or being printed)
 
 
 def _on_signal(signum, frame):
@@ -562,10 +563,11 @@ def _hard_exit(signum: int) -> None:
         except OSError:
             pass
     status, word = _SIGNALS.get(signum, (128 + signum, "stopped"))
-    try:
-        os.write(2, f"respin error: {word}\n".encode())
-    except OSError:
-        pass
+    if not _reported:
+        try:
+            os.write(2, f"respin error: {word}\n".encode())
+        except OSError:
+            pass
     os._exit(status)
 
 
@@ -577,6 +579,7 @@ def main(argv: list[str] | None = None, *, stdin: BinaryIO | None = None,
     stderr = stderr if stderr is not None else sys.stderr
     previous = {}
     _first_signal.clear()
+    _reported.clear()
     _startup.raise_pending = _raise_signalled
     try:
         for signum in _SIGNALS:
@@ -602,15 +605,22 @@ def main(argv: list[str] | None = None, *, stdin: BinaryIO | None = None,
         return EXIT_INTERRUPTED
     except _Signalled as exc:
         status, word = _SIGNALS[exc.signum]
+        _reported.append(exc.signum)
         print(f"respin error: {word}", file=stderr)
         return status
     except OSError as exc:
         print(f"respin error: {exc.strerror or exc}", file=stderr)
         return EXIT_INPUT
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        _startup.restore_defaults()
+        if _first_signal and _startup.is_cli():
+            # the command is exiting because of a signal: a second one during
+            # the interpreter's exit must not print a traceback
+            for signum in previous:
+                signal.signal(signum, signal.SIG_IGN)
+        else:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+            _startup.restore_defaults()
 
 
 if __name__ == "__main__":
