@@ -373,3 +373,22 @@ def test_combinations_that_do_nothing_are_refused(src, tmp_path, args, message):
     one_line_error(res, message, 2)
     assert res.stdout == b""
     assert old.read_text(encoding="utf-8") == '{"kept": true}\n'
+
+
+def test_a_full_disk_at_the_copy_keeps_the_old_content(tmp_path, monkeypatch):
+    import errno
+
+    from respin import _output
+
+    out = tmp_path / "out.txt"
+    out.write_text(OLD, encoding="utf-8")
+
+    def full(fd, offset, length):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "posix_fallocate", full)
+    with pytest.raises(_output.OutputError, match="out.txt: No space left on device"):
+        with _output.transaction() as tx:
+            tx.open(str(out)).write(OLD * 100)  # longer than the old content
+    assert out.read_text(encoding="utf-8") == OLD
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]

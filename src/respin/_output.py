@@ -31,6 +31,7 @@ Every failure is an :class:`OutputError` naming the path.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import shutil
@@ -141,6 +142,15 @@ class _Target:
                     raise OutputError(self.path, _reason(exc)) from None
                 with os.fdopen(fd, "wb") as dst:
                     try:
+                        # reserve the space first: a full disk fails here, before
+                        # a byte of the old content is overwritten
+                        size = os.fstat(src.fileno()).st_size
+                        if size > os.fstat(fd).st_size and hasattr(os, "posix_fallocate"):
+                            try:
+                                os.posix_fallocate(fd, 0, size)
+                            except OSError as exc:
+                                if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENODEV):
+                                    raise
                         shutil.copyfileobj(src, dst, 1 << 20)
                         dst.truncate()
                     except OSError as exc:
