@@ -1,10 +1,15 @@
 """The command-line filter, run as a user would: through a subprocess."""
 from __future__ import annotations
 
+import codecs
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 import respin
 
@@ -141,10 +146,23 @@ def test_bad_threshold():
     assert_error(run("--jobs", "-1", stdin=b"x\n"), "--jobs must be >= 0", 2)
 
 
-def test_usage_errors_are_one_line_exit_1():
-    assert_error(run("--no-such-option"), "unrecognized arguments: --no-such-option")
-    assert_error(run("--threshold", "high"), "argument --threshold: invalid float value: 'high'")
-    assert_error(run("a.txt", "b.txt"), "unrecognized arguments: b.txt")
+def test_usage_errors_are_one_line_exit_2():
+    # issue 10 item 10: every usage error exits 2 (argparse and GNU convention)
+    assert_error(run("--no-such-option"), "unrecognized arguments: --no-such-option", 2)
+    assert_error(run("--threshold", "high"), "argument --threshold: invalid float value: 'high'", 2)
+    assert_error(run("--threshold", "abc"), "argument --threshold: invalid float value: 'abc'", 2)
+    assert_error(run("--jobs", "x"), "argument --jobs: invalid int value: 'x'", 2)
+    assert_error(run("a.txt", "b.txt"), "unrecognized arguments: b.txt", 2)
+
+
+def test_help_lists_the_exit_codes():
+    res = run("--help")
+    assert res.returncode == 0
+    out = res.stdout.decode()
+    assert "exit status:" in out
+    for line in ("  0    success", "  1    input or output error", "  2    usage error",
+                 "129  hung up (SIGHUP); 130 interrupted (SIGINT, Ctrl-C); 143 terminated"):
+        assert line in out, line
 
 
 def test_unwritable_output(tmp_path):
@@ -155,3 +173,154 @@ def test_broken_pipe_is_quiet():
     proc = subprocess.run(f"{sys.executable} -m respin | head -c 10", shell=True,
                           input=(SPUN * 20000).encode(), capture_output=True, timeout=300)
     assert b"Traceback" not in proc.stderr
+
+
+# ---- issue 10 item 11: every message names the path or the option ------------------
+
+def test_binary_lexicon_file_names_the_file_and_line(tmp_path):
+    lex = tmp_path / "rules.tsv"
+    lex.write_bytes(b"# respin-lexicon 1\nu/1\tp.c\tpercent\tx\tartifact\n\x89PNG\xff\x00\n")
+    res = run("--lexicon", str(lex), stdin=b"x\n")
+    assert_error(res, f"bad lexicon: {lex}:3: not UTF-8 text (byte 0x89)", 2)
+
+
+def test_no_default_lexicon_alone_is_a_cli_message():
+    res = run("--no-default-lexicon", stdin=b"x\n")
+    assert_error(res, "--no-default-lexicon needs at least one --lexicon FILE", 2)
+    assert "use_default_lexicon" not in res.stderr.decode()
+
+
+def test_same_lexicon_twice_is_named(tmp_path):
+    lex = tmp_path / "mine.tsv"
+    lex.write_text("# respin-lexicon 1\nu/0001\tgizmo-widget\tdevice\tuser\tartifact\n", encoding="utf-8")
+    link = tmp_path / "link.tsv"
+    link.symlink_to(lex)
+    assert_error(run("--lexicon", str(lex), "--lexicon", str(lex), stdin=b"x\n"),
+                 f"--lexicon {lex} is given twice", 2)
+    assert_error(run("--lexicon", str(lex), "--lexicon", str(link), stdin=b"x\n"),
+                 f"--lexicon {link} is given twice", 2)
+
+
+# ---- issue 10 item 12: byte-order marks choose the codec and are not part of a word ----
+
+
+@pytest.mark.parametrize("codec, bom", [("utf-16-le", codecs.BOM_UTF16_LE),
+                                        ("utf-16-be", codecs.BOM_UTF16_BE),
+                                        ("utf-32-le", codecs.BOM_UTF32_LE),
+                                        ("utf-32-be", codecs.BOM_UTF32_BE)])
+def test_utf16_and_utf32_with_a_bom_are_decoded_by_it(tmp_path, codec, bom):
+    src = tmp_path / "in.txt"
+    src.write_bytes(bom + (SPUN * 3).encode(codec))
+    res = run(str(src))
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.decode("utf-8") == "\ufeff" + respin.fix_text(SPUN * 3)
+
+
+def test_utf8_bom_is_kept_but_not_glued_to_the_first_word():
+    res = run(stdin="\ufeffYr 2020 noticed a 3 p.c rise.\n".encode())
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.decode() == "\ufeffYear 2020 noticed a 3 percent rise.\n"
+    assert respin.fix_text("\ufeffYr 2020 noticed a 3 p.c rise.") == "\ufeffYear 2020 noticed a 3 percent rise."
+
+
+# ---- issue 10 item 13: binary input is refused, not edited ----------------------------
+
+@pytest.mark.parametrize("errors", ["strict", "surrogateescape", "replace"])
+@pytest.mark.parametrize("kind", ["random", "nul-dense", "elf-like"])
+def test_binary_input_is_refused(tmp_path, kind, errors):
+    import random
+
+    rng = random.Random(13)
+    data = {"random": bytes(rng.randrange(256) for _ in range(20_000)) + b" p.c ",
+            "nul-dense": b"p.c\x00\x00\x00\x00 provide chain\x00\x00\x00\x00\n" * 500,
+            "elf-like": b"\x7fELF\x02\x01\x01" + b"\x00" * 9 + b"p.c " * 10 + b"\x00" * 500}[kind]
+    src = tmp_path / "blob.bin"
+    src.write_bytes(data)
+    res = run(str(src), "--errors", errors)
+    assert_error(res, f"respin error: {src} looks like binary data, not text", 1)
+    assert res.stdout == b""
+
+
+def test_utf16_without_bom_is_refused_with_a_hint():
+    res = run(stdin=(SPUN * 5).encode("utf-16-le"))
+    assert_error(res, "UTF-16 without a byte-order mark? pass --encoding utf-16-le", 1)
+    ok = run("--encoding", "utf-16-le", stdin=(SPUN * 5).encode("utf-16-le"))
+    assert ok.returncode == 0 and ok.stdout.decode() == respin.fix_text(SPUN * 5)
+
+
+def test_text_with_a_few_control_characters_is_still_text():
+    text = "Shares \x00rose 3 p.c\x07 in the provide chain.\f\n" * 20
+    res = run(stdin=text.encode())
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.decode() == respin.fix_text(text)
+
+
+# ---- issue 10 item 14: a stream is written line by line -----------------------------
+
+def _read_line(fd: int, timeout: float) -> bytes:
+    import select
+
+    buf = b""
+    deadline = time.monotonic() + timeout
+    while not buf.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            break
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        buf += chunk
+    return buf
+
+
+LINES = ["Intro line about the markets.\n", SPUN, "Officials said the economy grew.\n"]
+
+
+def test_line_buffered_writes_each_line_before_the_next_arrives():
+    proc = subprocess.Popen([sys.executable, "-m", "respin", "--line-buffered"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for line in LINES:  # like tail -f: one line, then nothing until the answer comes
+            proc.stdin.write(line.encode())
+            proc.stdin.flush()
+            assert _read_line(proc.stdout.fileno(), 60).decode() == respin.fix_text(line)
+    finally:
+        proc.stdin.close()
+        proc.wait(60)
+    assert proc.returncode == 0, proc.stderr.read()
+
+
+def test_terminal_input_is_line_buffered():
+    master, slave = os.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "respin"], stdin=slave,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.close(slave)
+    try:
+        os.write(master, SPUN.encode())
+        got = _read_line(proc.stdout.fileno(), 60).decode()
+        assert got == respin.fix_text(SPUN)
+    finally:
+        os.write(master, b"\x04")  # Ctrl-D: end of input
+        proc.wait(60)
+        os.close(master)
+    assert proc.returncode == 0, proc.stderr.read()
+
+
+def test_line_buffered_judges_each_line_as_a_document():
+    text = "".join(LINES) * 3
+    res = run("--line-buffered", stdin=text.encode())
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.decode() == "".join(respin.fix_text(line) for line in respin.fixes.split_lines(text))
+    # a pipe without the option keeps document-level judgement: the same as the library
+    assert run(stdin=text.encode()).stdout.decode() == respin.fix_text(text)
+
+
+# ---- issue 10 item 15: --jobs has the library's meaning, capped at the cores -----------
+
+def test_cli_jobs_are_capped_at_the_cores_and_zero_means_all():
+    from respin import cli
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert cli._jobs(1000) == cores and cli._jobs(0) == cores and cli._jobs(1) == 1
+    res = run("--jobs", "1000", stdin=(SPUN * 50).encode())
+    assert res.returncode == 0 and res.stdout.decode() == respin.fix_text(SPUN * 50)

@@ -62,10 +62,19 @@ def test_surrogateescape_passes_undecodable_bytes_through_byte_identical(tmp_pat
         (1, "p.c", "percent"), (1, "provide chain", "supply chain"), (2, "p.c", "percent")]
 
 
-def test_surrogateescape_round_trips_clean_binary_junk():
+def test_binary_junk_is_refused_even_with_surrogateescape():
+    # issue 10 item 13: surrogateescape on binary data would edit inside it
     junk = bytes(range(256)) * 40 + b"\n" + os.urandom(5000).replace(b"p.c", b"") + b"\n"
-    status, out, _ = run("--errors", "surrogateescape", stdin=junk)
-    decoded = junk.decode("utf-8", "surrogateescape")
+    status, out, err = run("--errors", "surrogateescape", stdin=junk)
+    assert status == 1 and out == b""
+    assert err.startswith("respin error: <stdin> looks like binary data, not text")
+
+
+def test_surrogateescape_round_trips_stray_bytes_in_text():
+    text = ("Shares rose 3 p.c in the provide chain, officers stated.\n" * 30).encode()
+    data = text[:100] + bytes(range(128, 256)) + b"\n" + text[100:]
+    status, out, _ = run("--errors", "surrogateescape", stdin=data)
+    decoded = data.decode("utf-8", "surrogateescape")
     assert status == 0
     assert out == respin.fix_text(decoded).encode("utf-8", "surrogateescape")
 
@@ -93,8 +102,11 @@ def test_bom_is_kept_and_first_word_still_restored():
 
 def test_empty_input():
     assert run(stdin=b"") == (0, b"", "")
+    # issue 10 item 16: empty input scores 0.0 and --score prints a result for it
     status, out, _ = run("--score", "--json", stdin=b"")
-    assert status == 0 and out == b""
+    assert status == 0 and json.loads(out)["score"] == 0.0 and json.loads(out)["words"] == 0
+    status, out, _ = run("--score", stdin=b"")
+    assert status == 0 and out.decode().startswith("spin score 0.000  (estimated spin rate 0.00; 0 words")
 
 
 def test_nul_bytes_are_kept_and_never_joined_into_phrases():
@@ -227,7 +239,8 @@ def test_100_mb_stream_in_bounded_memory(tmp_path, newline_every):
     assert (b"\n" in head) == bool(newline_every)
 
 
-@pytest.mark.parametrize("sig, status", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+@pytest.mark.parametrize("sig, status", [(signal.SIGTERM, 143), (signal.SIGINT, 130),
+                                         (signal.SIGHUP, 129)])  # issue 10 item 5: HUP as TERM
 def test_interrupted_run_leaves_the_old_output_in_place(tmp_path, sig, status):
     src = tmp_path / "in.txt"
     src.write_text(SPUN * 150_000, encoding="utf-8")   # ~10 MB, several seconds of work

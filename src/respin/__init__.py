@@ -4,7 +4,11 @@
 'Tariffs fell to 15 percent, the White House said, easing the supply chain.'
 """
 
-from .config import Config
+from . import _startup
+
+_startup.defer_signals_if_cli()
+
+from .config import Config  # noqa: E402
 from .detect import SpinReport, explain_spin, looks_spun, spin_score
 from .edits import Edit, ExplainedText, apply_edits
 from .fixes import fix_and_explain, fix_lines, fix_text

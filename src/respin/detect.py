@@ -349,8 +349,13 @@ def explain_spin(text: str, config: Config | None = None, *, top: int = 20, **kw
     the lexicon settings matter here).
     """
     check_text(text)
+    if isinstance(top, bool) or not isinstance(top, int) or top < 0:
+        raise (ValueError if isinstance(top, int) and not isinstance(top, bool) else TypeError)(
+            f"top must be an int >= 0 (how many pieces of evidence to return), not {top!r}")
     lexicon = config_from_kwargs(config, kwargs).lexicon()
     ev = estimate(analyse(text, lexicon), lexicon, context_model(), keep_evidence=True)
+    if not ev.words:  # no word at all ("", whitespace, digits): nothing was spun
+        return SpinReport(0.0, 0.0, 0, ev.matches, ev.artifacts, 0, [])
     strongest = sorted(ev.evidence, key=lambda e: -e.log_ratio)[:top]
     return SpinReport(ev.probability, ev.document_rate, ev.words, ev.matches, ev.artifacts,
                       ev.untouched, strongest)

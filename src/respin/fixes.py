@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import os
 import re
+import signal
 from collections.abc import Iterable, Iterator
 
 from .candidates import Segment, analyse, find_candidates, protected_mask
@@ -27,7 +29,8 @@ from .edits import Edit, ExplainedText, apply_edits, article_for, transfer_case
 from .resolve import Decision, resolve
 from .scoring import context_model
 
-__all__ = ["fix_text", "fix_and_explain", "fix_lines", "fix_stream", "explain_segment", "split_lines"]
+__all__ = ["fix_text", "fix_and_explain", "fix_lines", "fix_stream", "explain_segment", "split_lines",
+           "resolve_jobs"]
 
 
 def _first_word(s: str) -> str:
@@ -229,11 +232,88 @@ def _fix_segment(segment: _Pieces, config: Config) -> list[tuple[str, list[Edit]
     return out
 
 
+def resolve_jobs(jobs: int) -> int:
+    """Worker processes for ``jobs``: 0 means one per core; more than the cores
+    is capped at the core count (the work is CPU-bound: extra workers only add
+    memory and start-up time)."""
+    if isinstance(jobs, bool) or not isinstance(jobs, int):
+        raise TypeError(f"jobs must be an int >= 0 (0: one per core), not {jobs!r}")
+    if jobs < 0:
+        raise ValueError(f"jobs must be >= 0 (0: one per core), not {jobs}")
+    cores = _cores()
+    return cores if jobs == 0 else min(jobs, cores)
+
+
+def _cores() -> int:
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+#: Worker pools running now, so a second interrupt can stop them at once.
+_POOLS: set = set()
+
+
+def _kill_pool(pool) -> None:
+    """Stop a ProcessPoolExecutor now: cancel what is queued, SIGKILL its workers.
+
+    ``shutdown(wait=True)``, what ``with`` does, waits for every running task;
+    Python 3.11 has no public way to stop workers, hence ``_processes``.
+    """
+    processes = list(getattr(pool, "_processes", {}).values())
+    for proc in processes:
+        try:
+            proc.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        try:
+            proc.join(2)
+        except (OSError, ValueError, AssertionError, AttributeError):
+            pass
+    # Python 3.11's exit hook wakes every pool's manager thread through a pipe
+    # that the thread closes as it ends: a race that prints "Exception ignored
+    # ... Bad file descriptor" (seen once in 60 interrupts). Wait for the thread
+    # here and take it off that list.
+    thread = getattr(pool, "_executor_manager_thread", None)
+    if thread is not None:
+        thread.join(1.0)
+        if not thread.is_alive():
+            from concurrent.futures import process
+
+            getattr(process, "_threads_wakeups", {}).pop(thread, None)
+    _POOLS.discard(pool)
+
+
+def kill_workers() -> None:
+    """SIGKILL every worker process of every running pool (last-resort cleanup)."""
+    for pool in list(_POOLS):
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            try:
+                proc.kill()
+            except (OSError, ValueError, AttributeError):
+                pass
+
+
+def _init_worker() -> None:
+    """Workers leave interrupts to the parent, which stops them: Ctrl-C reaches
+    the whole process group, and a worker that raised KeyboardInterrupt would
+    print a traceback. SIGTERM kills a worker outright (the parent's handler
+    is inherited through fork and must not run here)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _map_segments(segments: Iterable[_Pieces], config: Config,
                   jobs: int) -> Iterator[tuple[_Pieces, list[tuple[str, list[Edit]]]]]:
     """Fix segments in order, in ``jobs`` worker processes when ``jobs > 1``.
 
-    At most ``2 * jobs`` segments are in flight, so memory stays bounded.
+    At most ``2 * jobs`` segments are in flight, so memory stays bounded. On an
+    error, an interrupt or ``close()``, the workers are killed at once.
     """
     if jobs <= 1:
         for seg in segments:
@@ -242,20 +322,33 @@ def _map_segments(segments: Iterable[_Pieces], config: Config,
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    from ._startup import critical
+
+    config.lexicon()  # a bad lexicon fails here, once, not in every worker
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker)
+    _POOLS.add(pool)
+    try:
         window: deque = deque()
         for seg in segments:
-            window.append((seg, pool.submit(_fix_segment, seg, config)))
+            with critical():  # submit forks the workers: no exception may cut into that
+                fut = pool.submit(_fix_segment, seg, config)
+            window.append((seg, fut))
             if len(window) >= 2 * jobs:
                 done_seg, fut = window.popleft()
                 yield done_seg, fut.result()
         while window:
             done_seg, fut = window.popleft()
             yield done_seg, fut.result()
+    except BaseException:
+        _kill_pool(pool)
+        raise
+    _POOLS.discard(pool)
+    pool.shutdown(wait=True)
 
 
 def fix_stream(lines: Iterable[str], config: Config, jobs: int = 1) -> Iterator[tuple[str, list[Edit]]]:
     """Per input line: the restored line and its edits (offsets within the line)."""
+    jobs = resolve_jobs(jobs)
     current, pending, pending_edits = -1, [], []
     for segment, results in _map_segments(_segments(lines, config.max_segment_chars), config, jobs):
         for (n, _, _), (out, edits) in zip(segment, results):
@@ -277,9 +370,12 @@ def fix_lines(lines: Iterable[str], config: Config | None = None, *, jobs: int =
     their segment is complete, so memory stays bounded by ``max_segment_chars``
     (times ``2 * jobs`` when segments are restored in ``jobs`` processes).
     """
+    if isinstance(lines, (str, bytes, bytearray)):
+        raise TypeError(f"fix_lines takes an iterable of lines, not a {type(lines).__name__}: "
+                        "use fix_text for one string, or fix_lines(text.splitlines(keepends=True))")
     config = config_from_kwargs(config, kwargs)
-    for out, _ in fix_stream(lines, config, jobs):
-        yield out
+    jobs = resolve_jobs(jobs)  # checked now, not at the first next()
+    return (out for out, _ in fix_stream(lines, config, jobs))
 
 
 def fix_text(text: str, config: Config | None = None, **kwargs) -> str:

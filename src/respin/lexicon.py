@@ -36,6 +36,7 @@ restoration (symspellpy's loaders skip bad rows; respin does not).
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +84,9 @@ class LexiconError(ValueError):
     def __init__(self, path: str, line: int, reason: str) -> None:
         self.path, self.line, self.reason = path, line, reason
         super().__init__(f"{path}:{line}: {reason}")
+
+    def __reduce__(self):  # so it crosses process boundaries (multiprocessing) intact
+        return (type(self), (self.path, self.line, self.reason))
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,8 +385,17 @@ def chained(lexicon: Lexicon) -> list[tuple[Entry, str, Entry]]:
 def load_lexicon(path: str | Path) -> Lexicon:
     """Load one lexicon file. Raises ``FileNotFoundError`` or :class:`LexiconError`."""
     p = Path(path)
-    with p.open(encoding="utf-8-sig", newline="") as fh:
-        return parse_lexicon(fh, path=str(p))
+    data = p.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise LexiconError(str(p), line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                                         "a lexicon is a UTF-8 TSV file") from None
+    if b"\0" in data:
+        line = data.count(b"\n", 0, data.index(b"\0")) + 1
+        raise LexiconError(str(p), line, "NUL byte: a lexicon is a UTF-8 TSV file, not binary data")
+    return parse_lexicon(io.StringIO(text, newline=""), path=str(p))
 
 
 @functools.lru_cache(maxsize=1)

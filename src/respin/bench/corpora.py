@@ -80,6 +80,9 @@ class CorpusError(ValueError):
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {reason}")
 
+    def __reduce__(self):  # so it crosses process boundaries (multiprocessing) intact
+        return (type(self), (self.path, self.line, self.reason))
+
 
 def tokens(text: str) -> list[str]:
     """The referee's tokens of ``text`` (words, numbers, single punctuation marks)."""
