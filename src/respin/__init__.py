@@ -9,6 +9,8 @@ from .detect import SpinReport, explain_spin, looks_spun, spin_score
 from .edits import Edit, ExplainedText, apply_edits
 from .fixes import fix_and_explain, fix_lines, fix_text
 from .lexicon import Entry, Lexicon, LexiconError, default_lexicon, load_lexicon
+from .markup import fix_html, fix_markdown
+from .records import Record, RecordError, fix_documents, fix_records
 
 __version__ = "0.1.0"
 
@@ -19,13 +21,19 @@ __all__ = [
     "ExplainedText",
     "Lexicon",
     "LexiconError",
+    "Record",
+    "RecordError",
     "SpinReport",
     "__version__",
     "apply_edits",
     "default_lexicon",
     "explain_spin",
     "fix_and_explain",
+    "fix_documents",
+    "fix_html",
     "fix_lines",
+    "fix_markdown",
+    "fix_records",
     "fix_text",
     "load_lexicon",
     "looks_spun",

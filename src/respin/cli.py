@@ -109,6 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--demo", action="store_true",
                     help="restore the bundled spun example and show the changes")
     ap.add_argument("--version", action="version", version=f"respin {__version__}")
+    from ._records_cli import add_arguments  # documents, formats, triage (issue 9)
+
+    add_arguments(ap)
     return ap
 
 
@@ -390,6 +393,10 @@ def main(argv: list[str] | None = None, *, stdin: BinaryIO | None = None,
         args = _parser().parse_args(argv)
         if args.jobs < 0:
             raise _Fail(BAD_OPTION.format(message="--jobs must be >= 0"), EXIT_CONFIG)
+        from . import _records_cli
+
+        if _records_cli.wanted(args):  # several documents, records or pages
+            return _records_cli.run(args, _config(args), stdin, stdout, stderr)
         return _run(args, stdin, stdout)
     except _Fail as exc:
         print(str(exc), file=stderr)
