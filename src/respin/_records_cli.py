@@ -204,7 +204,10 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
     score = args.score or args.min_score is not None
     to_dir = several and restore
     if to_dir and args.output == "-":
-        raise fail("respin error: several inputs are written one file each: give -o DIR")
+        dirs = [i for i in _inputs(args) if i != "-" and os.path.isdir(i)]
+        raise fail(f"respin error: cannot read {dirs[0]}: is a directory; its files are written "
+                   "one file each: give -o DIR (or --score)" if dirs else
+                   "respin error: several inputs are written one file each: give -o DIR (or --score)")
     if to_dir and os.path.exists(args.output) and not os.path.isdir(args.output):
         raise fail(f"respin error: -o {args.output} must be a directory for several inputs")
     if not to_dir:
