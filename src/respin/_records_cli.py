@@ -359,8 +359,9 @@ def _progress(args, stderr: TextIO):
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(file=stderr, unit="doc", desc="respin", leave=False,
-                delay=0 if args.progress == "always" else PROGRESS_DELAY)
+    if args.progress == "always":
+        return tqdm(file=stderr, unit="doc", desc="respin", leave=False, mininterval=0)
+    return tqdm(file=stderr, unit="doc", desc="respin", leave=False, delay=PROGRESS_DELAY)
 
 
 def _isatty(stream) -> bool:
