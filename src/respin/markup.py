@@ -16,7 +16,12 @@ into the source:
   stretch of source text it touches and removed from the others: the tags
   themselves are never touched;
 - an edit that would touch a character the page does not show as plain text
-  (a soft line break in Markdown, a backslash escape, a URL) is dropped.
+  (a backslash escape, a URL) is dropped.
+
+HTML is read as a browser shows it: a run of whitespace holding a line break
+is one space, so a phrase wrapped over two source lines is still matched. In
+Markdown, line breaks inside a paragraph stay line breaks, as in plain text,
+so Markdown without markup restores exactly as :func:`respin.fix_text` does.
 
 Nothing inside ``script``, ``style``, ``code``, ``pre``, ``textarea`` (and the
 other elements in :data:`HTML_SKIP`), attributes, comments, Markdown code
@@ -107,10 +112,14 @@ class Visible:
             pos = m.end()
         self.add_run(text[pos:], start + pos)
 
-    def boundary(self, pos: int) -> None:
-        """A line break that no edit crosses (block tags, skipped elements)."""
+    def boundary(self, pos: int, blank: int = 0) -> None:
+        """A line break that no edit crosses (block tags, skipped elements),
+        then ``blank`` empty lines (a paragraph break reads as in plain text)."""
         if self.chars and self.chars[-1] != "\n":
             self.add("\n", pos, pos, True)
+        if self.chars:
+            for _ in range(blank):
+                self.add("\n", pos, pos, True)
 
     def lock_urls(self) -> None:
         for m in _URL.finditer(self.text()):
@@ -262,9 +271,9 @@ def _scan_inline(content: str, offsets: list[int], breaks: dict[int, tuple[int, 
             i = jumps.pop(i)
             continue
         ch = content[i]
-        if ch == "\n":
+        if ch == "\n":  # a soft line break: a line break, as in plain text
             a, b = breaks[i]
-            visible.add(" ", a, b, True)
+            visible.add("\n", a, b, True)
             i += 1
         elif ch == "\\" and i + 1 < n and content[i + 1] in _PUNCT:
             visible.add(content[i + 1], offsets[i], offsets[i + 1] + 1, True)
@@ -385,6 +394,7 @@ def markdown_visible(source: str) -> Visible:
     tokens = _markdown_parser().parse(source)
     cursor: dict[int, int] = {}
     in_cell = False
+    last_line = None
     for tok in tokens:
         if tok.type in ("th_open", "td_open"):
             in_cell = True
@@ -393,7 +403,10 @@ def markdown_visible(source: str) -> Visible:
         if tok.type != "inline" or not tok.map:
             continue
         first = tok.map[0]
-        visible.boundary(line_starts[first])
+        # blank lines between blocks read as they do in plain text
+        blank = 1 if last_line is not None and first > last_line else 0
+        visible.boundary(line_starts[first], blank)
+        last_line = tok.map[1]
         if first < skip_before or not tok.content:
             continue
         located = _locate(source, line_starts, tok.content, first, tok.map[1], in_cell, cursor)

@@ -43,6 +43,8 @@ passed through unchanged and marked (``Record.error``) instead.
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import json
 import re
 from collections import deque
@@ -201,28 +203,34 @@ def _string_spans(line: str, fields: Iterable[str]) -> dict[str, tuple[int, int]
             i += 1
 
 
-_ESCAPE = re.compile(r'\\(?:u[0-9a-fA-F]{4}|.)', re.S)
+_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+                     r"|\\u[0-9a-fA-F]{4}|\\.", re.S)
 
 
-def _json_offsets(line: str, start: int, end: int) -> list[int]:
-    """Source offset of each character of a decoded JSON string literal
-    ``line[start:end]`` (without quotes), plus the end."""
-    out: list[int] = []
-    i = start
-    while i < end:
-        if line[i] == "\\":
-            m = _ESCAPE.match(line, i)
-            j = m.end()
-            if (line[i + 1] == "u" and 0xD800 <= int(line[i + 2:i + 6], 16) < 0xDC00
-                    and line.startswith("\\u", j) and 0xDC00 <= int(line[j + 2:j + 6], 16) < 0xE000):
-                j += 6  # a surrogate pair decodes to one character
-            out.append(i)
-            i = j
-        else:
-            out.append(i)
-            i += 1
-    out.append(end)
-    return out
+def _json_offsets(line: str, start: int, end: int):
+    """Map a character offset in the decoded JSON string literal
+    ``line[start:end]`` (without quotes) to its offset in ``line``.
+
+    Built from the literal's escapes only (a surrogate pair decodes to one
+    character), so a literal without escapes costs nothing per character.
+    """
+    decoded, raw, size = [], [], []
+    shift = 0
+    for m in _ESCAPE.finditer(line, start, end):
+        decoded.append(m.start() - start - shift)
+        raw.append(m.start())
+        size.append(m.end() - m.start())
+        shift += m.end() - m.start() - 1
+
+    def at(d: int) -> int:
+        k = bisect.bisect_right(decoded, d) - 1
+        if k < 0:
+            return start + d
+        if d == decoded[k]:
+            return raw[k]
+        return raw[k] + size[k] + d - decoded[k] - 1
+
+    return at
 
 
 def _jsonl(line: str, n: int, fields: tuple[str, ...]):
@@ -241,7 +249,7 @@ def _jsonl(line: str, n: int, fields: tuple[str, ...]):
             raise RecordError(f"line {n}: field {f!r} is {type(obj[f]).__name__}, not a string")
         values.append(obj[f])
     rid = obj.get("id", obj.get("url"))
-    return values, _string_spans(line, fields), (str(rid) if isinstance(rid, (str, int)) else None)
+    return values, (str(rid) if isinstance(rid, (str, int)) else None)
 
 
 def _jsonl_encoder(line: str):
@@ -290,17 +298,26 @@ def _csv_cells(raw: str, delim: str, quote: str) -> list[tuple[int, int, bool]] 
             return cells
 
 
-def _csv_value(raw: str, cell: tuple[int, int, bool], quote: str) -> tuple[str, list[int]]:
+def _csv_value(raw: str, cell: tuple[int, int, bool], quote: str) -> str:
+    s, e, quoted = cell
+    return raw[s + 1:e - 1].replace(quote + quote, quote) if quoted else raw[s:e]
+
+
+def _csv_offsets(raw: str, cell: tuple[int, int, bool], quote: str):
+    """Map an offset in a cell's value to its offset in ``raw``."""
     s, e, quoted = cell
     if not quoted:
-        return raw[s:e], list(range(s, e + 1))
-    out, offsets, i = [], [], s + 1
-    while i < e - 1:
-        offsets.append(i)
-        out.append(raw[i])
-        i += 2 if raw[i] == quote else 1
-    offsets.append(e - 1)
-    return "".join(out), offsets
+        return lambda d: s + d
+    doubled = [m.start() for m in re.finditer(re.escape(quote * 2), raw[s + 1:e - 1])]
+
+    def at(d: int) -> int:
+        # each doubled quote before the d-th character adds one raw character
+        k, pos = 0, s + 1 + d
+        while k < len(doubled) and doubled[k] - k < d:
+            k += 1
+        return pos + k
+
+    return at
 
 
 def _sniff_delimiter(header: str) -> str:
@@ -382,9 +399,9 @@ def _field_edits(edits: list[Edit], starts: list[int], fields: tuple[str, ...]) 
     return out
 
 
-def _in_place(raw: str, offsets: list[int], edits: list[Edit], encode) -> list[Edit]:
-    """Edits on a decoded value -> edits on its raw literal (``offsets`` maps the two)."""
-    return [Edit(offsets[e.start], offsets[e.end], raw[offsets[e.start]:offsets[e.end]],
+def _in_place(raw: str, at, edits: list[Edit], encode) -> list[Edit]:
+    """Edits on a decoded value -> edits on its raw literal (``at`` maps the offsets)."""
+    return [Edit(at(e.start), at(e.end), raw[at(e.start):at(e.end)],
                  encode(e.after), e.rule, e.score, e.source) for e in edits]
 
 
@@ -423,11 +440,12 @@ def fix_records(source: Iterable[str] | str, format: str = "jsonl", config: Conf
 class _Doc:
     """A document waiting for its result: how to carry edits back to the source."""
 
-    __slots__ = ("raw", "line", "id", "fields", "pieces", "starts", "finisher")
+    __slots__ = ("raw", "line", "id", "fields", "carry", "starts", "finisher")
 
-    def __init__(self, raw, line, id=None, fields=(), pieces=(), starts=(), finisher=None):
+    def __init__(self, raw, line, id=None, fields=(), carry=None, starts=(), finisher=None):
         self.raw, self.line, self.id = raw, line, id
-        self.fields, self.pieces, self.starts, self.finisher = fields, pieces, starts, finisher
+        # carry(k, edits): edits on field k's value -> edits on the raw record
+        self.fields, self.carry, self.starts, self.finisher = fields, carry, starts, finisher
 
     def finish(self, index: int, result: ExplainedText | None, report) -> Record:
         if result is None or not result.edits:
@@ -436,7 +454,7 @@ class _Doc:
             text, edits = self.finisher(result)
             return Record(index, self.line, self.raw, text, edits, True, self.id, None, report,
                           [("", e) for e in result.edits])
-        if not self.pieces:  # plain text
+        if self.carry is None:  # plain text
             return Record(index, self.line, self.raw, result.text, result.edits, True, self.id,
                           None, report, [("", e) for e in result.edits])
         raw_edits, field_edits = [], []
@@ -446,9 +464,7 @@ class _Doc:
             field_edits.append((self.fields[k], e))
         for k, edits in enumerate(by_field):
             if edits:
-                offsets, encode, fix_cell = self.pieces[k]
-                raw_edits.extend(fix_cell(edits) if fix_cell else
-                                 _in_place(self.raw, offsets, edits, encode))
+                raw_edits.extend(self.carry(k, edits))
         raw_edits.sort(key=lambda e: e.start)
         return Record(index, self.line, self.raw, apply_edits(self.raw, raw_edits), raw_edits,
                       True, self.id, None, report, field_edits)
@@ -484,18 +500,18 @@ def _jsonl_tasks(lines, fields, separator, skip_bad):
             yield Record(0, n, line, line, [], False), None
             continue
         try:
-            values, spans, rid = _jsonl(line, n, fields)
+            values, rid = _jsonl(line, n, fields)
         except RecordError as exc:
             yield _bad(line, n, str(exc), skip_bad), None
             continue
-        encode = _jsonl_encoder(line)
-        pieces = []
-        for f, v in zip(fields, values):
-            s, e = spans[f]
-            offsets = _json_offsets(line, s + 1, e - 1)
-            pieces.append((offsets, encode, None))
         text, starts = _joined(values)
-        yield _Doc(line, n, rid, fields, pieces, starts), text
+        yield _Doc(line, n, rid, fields, functools.partial(_jsonl_carry, line, fields), starts), text
+
+
+def _jsonl_carry(line: str, fields: tuple[str, ...], k: int, edits: list[Edit]) -> list[Edit]:
+    """Raw edits in the string literal of ``fields[k]`` (found only when it has edits)."""
+    s, e = _string_spans(line, fields[k:k + 1])[fields[k]]
+    return _in_place(line, _json_offsets(line, s + 1, e - 1), edits, _jsonl_encoder(line))
 
 
 def _csv_tasks(lines, fields, separator, skip_bad, *, delim=None, quote='"'):
@@ -507,7 +523,7 @@ def _csv_tasks(lines, fields, separator, skip_bad, *, delim=None, quote='"'):
         if header is None:
             if isinstance(cells, str):
                 raise RecordError(f"{cells} (in the header row)")
-            header = [_csv_value(raw, c, quote)[0].strip() for c in cells]
+            header = [_csv_value(raw, c, quote).strip() for c in cells]
             missing = [f for f in fields if f not in header]
             if missing:
                 raise RecordError(f"line {first}: no column {missing[0]!r} in the header "
@@ -526,31 +542,27 @@ def _csv_tasks(lines, fields, separator, skip_bad, *, delim=None, quote='"'):
             yield _bad(raw, first, f"line {first}: {len(cells)} cells, no {fields[columns.index(max(columns))]!r} "
                        f"(the header has {len(header)})", skip_bad), None
             continue
-        values, pieces = [], []
-        for c in columns:
-            value, offsets = _csv_value(raw, cells[c], quote)
-            values.append(value)
-            pieces.append((offsets, None, _cell_fixer(raw, cells[c], value, d, quote)))
-        rid = _csv_value(raw, cells[id_column], quote)[0] if id_column is not None and id_column < len(cells) else None
+        values = [_csv_value(raw, cells[c], quote) for c in columns]
+        rid = (_csv_value(raw, cells[id_column], quote)
+               if id_column is not None and id_column < len(cells) else None)
+        carry = functools.partial(_csv_carry, raw, [cells[c] for c in columns], values, d, quote)
         text, starts = _joined(values)
-        yield _Doc(raw, first, rid, fields, pieces, starts), text
+        yield _Doc(raw, first, rid, fields, carry, starts), text
 
 
-def _cell_fixer(raw, cell, value, delim, quote):
-    s, e, quoted = cell
-
-    def fix(edits: list[Edit]) -> list[Edit]:
-        new = apply_edits(value, edits)
-        if quoted:
-            offsets = _csv_value(raw, cell, quote)[1]
-            return _in_place(raw, offsets, edits, lambda t: t.replace(quote, quote + quote))
-        if any(ch in new for ch in (delim, quote, "\n", "\r")):  # now needs quotes
-            first = edits[0]
-            return [Edit(s, e, raw[s:e], quote + new.replace(quote, quote + quote) + quote,
-                         first.rule, first.score, first.source)]
-        return _in_place(raw, list(range(s, e + 1)), edits, lambda t: t)
-
-    return fix
+def _csv_carry(raw, cells, values, delim, quote, k, edits):
+    """Raw edits in cell ``cells[k]``: in place, doubling quotes in a quoted
+    cell; an unquoted cell that now needs quotes is written again, quoted."""
+    s, e, quoted = cell = cells[k]
+    new = apply_edits(values[k], edits)
+    if quoted:
+        return _in_place(raw, _csv_offsets(raw, cell, quote), edits,
+                         lambda t: t.replace(quote, quote + quote))
+    if any(ch in new for ch in (delim, quote, "\n", "\r")):
+        first = edits[0]
+        return [Edit(s, e, raw[s:e], quote + new.replace(quote, quote + quote) + quote,
+                     first.rule, first.score, first.source)]
+    return _in_place(raw, _csv_offsets(raw, cell, quote), edits, lambda t: t)
 
 
 def _tsv_tasks(lines, fields, separator, skip_bad):
