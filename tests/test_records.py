@@ -321,3 +321,26 @@ def test_bad_options_are_clear():
     assert status == 2 and err.startswith("respin error: bad --split-line pattern '('")
     status, out, err = run(["--format", "jsonl", "--diff"], b"")
     assert status == 2 and "--edits" in err
+
+
+@pytest.mark.parametrize("name", ["cli.md", "api.md"])
+def test_docs_examples_run(name):
+    """The examples of docs/cli.md and docs/api.md are doctests."""
+    import doctest
+
+    result = doctest.testfile(str(ROOT / "docs" / name), module_relative=False,
+                              optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 10 and result.failed == 0
+
+
+def test_a_byte_order_mark_is_kept_and_not_parsed():
+    for fmt, data, want in [("jsonl", '\ufeff{"text": "Up 3 p.c."}\n', '\ufeff{"text": "Up 3 percent."}\n'),
+                            ("csv", "\ufefftext,n\r\nUp 3 p.c.,1\r\n", "\ufefftext,n\r\nUp 3 percent.,1\r\n")]:
+        assert "".join(r.text for r in fix_records(data, fmt)) == want
+
+
+def test_options_that_do_nothing_are_refused():
+    status, out, err = run(["--field", "body"], b"Up 3 p.c.")
+    assert status == 2 and "--field works with the jsonl/csv/tsv format, not text" in err
+    status, out, err = run(["--format", "jsonl", "--split", "line"], b"")
+    assert status == 2 and "--split works with the text format, not jsonl" in err

@@ -221,7 +221,16 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
     rule_text: dict[str, tuple[str, str]] = {}
     kept = 0
     progress = _progress(args, stderr)
+    formats = {args.format or format_for_path(path) for path, _ in files}
+    for option, given, allowed in (("--field", args.field, ("jsonl", "csv", "tsv")),
+                                   ("--skip-bad", args.skip_bad, ("jsonl", "csv", "tsv")),
+                                   ("--split", args.split != "whole" or args.split_line is not None,
+                                    ("text",))):
+        if given and not formats & set(allowed):
+            raise fail(f"respin error: {option} works with the {'/'.join(allowed)} format, "
+                       f"not {'/'.join(sorted(formats))} (see --format)", cli.EXIT_CONFIG)
     single = None if to_dir else _Writer(args.output, stdout, fail)
+    writer = current = None
     edits_out = _Writer(args.edits, stdout, fail, "backslashreplace") if args.edits else None
     try:
         for path, rel in files:
@@ -230,7 +239,7 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
                 target = os.path.join(args.output, rel)
                 if _same(path, target):
                     raise fail(cli.SAME_FILE.format(path=path))
-                writer = _Writer(target, stdout, fail)
+                writer = current = _Writer(target, stdout, fail)
             else:
                 writer = single
             fh = cli._open_input(path, stdin)
@@ -293,6 +302,7 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
                     writer.commit()
                 else:
                     writer.abort()
+                current = None
         if single is not None:
             single.commit()
             single = None
@@ -301,11 +311,9 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
             edits_out = None
     finally:
         progress.close()
-        for w in (single, edits_out):
+        for w in (single, edits_out, current):
             if w is not None:
                 w.abort()
-        if to_dir and "writer" in locals() and writer is not None and writer.tmp is not None:
-            writer.abort()
     if args.stats:
         _write_stats(stderr, stats, rules, rule_text, args.score)
     if args.min_score is not None:

@@ -330,6 +330,9 @@ def _csv_rows(lines: Iterable[str], quote: str, delim: str | None):
     """(raw row, first line, cells or an error message, delimiter), rows whole."""
     buf, first, n = [], 1, 0
     for line in lines:
+        if isinstance(line, _Bom):
+            yield line, 1, None, delim
+            continue
         n += 1
         if not buf:
             first = n
@@ -427,6 +430,8 @@ def fix_records(source: Iterable[str] | str, format: str = "jsonl", config: Conf
     if not fields:
         raise ValueError("fields must name at least one field")
     config = config_from_kwargs(config, kwargs)
+    if format in ("jsonl", "csv", "tsv"):
+        source = _without_bom(iter(source))
     tasks = _TASKS[format](source, fields, separator, skip_bad)
     index = 0
     for state, result, report in _map(tasks, config, restore, score, jobs):
@@ -435,6 +440,22 @@ def fix_records(source: Iterable[str] | str, format: str = "jsonl", config: Conf
             continue
         index += 1
         yield state.finish(index, result, report)
+
+
+class _Bom(str):
+    """A byte-order mark read before the first record: written back, not parsed."""
+
+
+def _without_bom(lines: Iterator[str]) -> Iterator[str]:
+    first = next(lines, None)
+    if first is None:
+        return
+    if first.startswith("\ufeff"):
+        yield _Bom("\ufeff")
+        first = first[1:]
+    if first:
+        yield first
+    yield from lines
 
 
 class _Doc:
@@ -494,7 +515,12 @@ def _text_tasks(lines, fields, separator, skip_bad):
 
 
 def _jsonl_tasks(lines, fields, separator, skip_bad):
-    for n, line in enumerate(lines, 1):
+    n = 0
+    for line in lines:
+        if isinstance(line, _Bom):
+            yield Record(0, 1, line, line, [], False), None
+            continue
+        n += 1
         check_text(line)
         if not line.strip():
             yield Record(0, n, line, line, [], False), None
@@ -519,6 +545,9 @@ def _csv_tasks(lines, fields, separator, skip_bad, *, delim=None, quote='"'):
     columns: list[int] = []
     id_column = None
     for raw, first, cells, d in _csv_rows(lines, quote, delim):
+        if isinstance(raw, _Bom):
+            yield Record(0, 1, raw, raw, [], False), None
+            continue
         check_text(raw)
         if header is None:
             if isinstance(cells, str):
