@@ -243,3 +243,17 @@ def test_random_pages_never_change_markup(parts):
     result = fix_html(page)
     assert apply_edits(page, result.edits) == result.text
     assert _events(result.text).markup == _events(page).markup
+
+
+_MD_PIECES = ["provide chain", "p.c", "yr", "White Home", "officers stated", "the", " ", "\n",
+              "\n\n", "`yr`", "``p.c``", "*", "**", "_", "[", "]", "(http://x/yr)", "![yr](y.png)",
+              "<em>", "</em>", "<code>yr</code>", "&amp;", "&nbsp;", "\\*", "# ", "> ", "- ",
+              "1. ", "    ", "```\n", "~~~", "|", "---", "<!-- yr -->", "https://x.y/yr ", "<http://yr>"]
+
+
+@given(st.lists(st.sampled_from(_MD_PIECES), max_size=40))
+def test_random_markdown_never_changes_markup(parts):
+    text = "".join(parts)
+    result = fix_markdown(text)
+    assert apply_edits(text, result.edits) == result.text
+    assert _md_tokens(result.text)[0] == _md_tokens(text)[0]

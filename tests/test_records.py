@@ -8,6 +8,7 @@ import random
 import re
 
 import pytest
+from hypothesis import given, strategies as st
 
 import respin
 import respin.cli
@@ -344,3 +345,47 @@ def test_options_that_do_nothing_are_refused():
     assert status == 2 and "--field works with the jsonl/csv/tsv format, not text" in err
     status, out, err = run(["--format", "jsonl", "--split", "line"], b"")
     assert status == 2 and "--split works with the text format, not jsonl" in err
+
+
+_WORDS = st.sampled_from(["p.c", "yr", "provide chain", "White Home", "officers stated", "the",
+                          "said", "3", "{industry}", '"', "\\", "\n", "\t", ",", "é", "\u2014",
+                          "\U0001f600", "\x00", " ", "  ", "/", "\u2028"])
+_VALUES = st.lists(_WORDS, max_size=25).map("".join)
+
+
+@given(text=_VALUES, note=_VALUES, ensure_ascii=st.booleans(), indent=st.sampled_from([None, 1]),
+       sort=st.booleans())
+def test_jsonl_any_value_any_style(text, note, ensure_ascii, indent, sort):
+    """Whatever the value and the writer's style: the record reads back as the
+    same object with text restored alone, and only bytes of the text change."""
+    obj = {"note": note, "text": text, "n": [1, {"text": note}]}
+    raw = json.dumps(obj, ensure_ascii=ensure_ascii, sort_keys=sort,
+                     separators=(", ", ": ") if indent is None else (",", ":")) + "\n"
+    (rec,) = fix_records([raw], "jsonl")
+    want = dict(obj, text=fix_text(text))
+    assert json.loads(rec.text) == want
+    assert rec.text == json.dumps(want, ensure_ascii=ensure_ascii, sort_keys=sort,
+                                  separators=(", ", ": ") if indent is None else (",", ":")) + "\n"
+    assert apply_edits(raw, rec.edits) == rec.text
+
+
+@given(cells=st.lists(_VALUES, min_size=3, max_size=3),
+       quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC]),
+       terminator=st.sampled_from(["\n", "\r\n"]), delimiter=st.sampled_from([",", ";", "\t"]))
+def test_csv_any_cell_any_dialect(cells, quoting, terminator, delimiter):
+    cells = [c.replace("\x00", "") for c in cells]
+    buf = io.StringIO()
+    w = csv.writer(buf, quoting=quoting, lineterminator=terminator, delimiter=delimiter)
+    w.writerow(["a", "text", "b"])
+    w.writerow(cells)
+    data = buf.getvalue()
+    fmt = "tsv" if delimiter == "\t" else "csv"
+    out = "".join(r.text for r in fix_records(io.StringIO(data, newline=""), fmt))
+    want = io.StringIO()
+    w = csv.writer(want, quoting=quoting, lineterminator=terminator, delimiter=delimiter)
+    w.writerow(["a", "text", "b"])
+    w.writerow([cells[0], fix_text(cells[1]), cells[2]])
+    if quoting != csv.QUOTE_MINIMAL or fix_text(cells[1]) == cells[1]:
+        assert out == want.getvalue()
+    rows = list(csv.reader(io.StringIO(out, newline=""), delimiter=delimiter))
+    assert rows == [["a", "text", "b"], [cells[0], fix_text(cells[1]), cells[2]]]
