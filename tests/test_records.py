@@ -193,7 +193,6 @@ def test_separators_clean_documents_get_no_edits(crawl, fixed, mode):
     elif mode == "nul":
         data, sep = "\0".join(texts), "nul"
     elif mode == "pattern":
-        data = "".join(t if t.endswith("\n") else t + "\n" for t in texts[:1])
         data = "".join((t if t.endswith("\n") else t + "\n") + "===== next =====\n" for t in texts)
         sep = re.compile(r"=+ next =+")
     else:
@@ -389,3 +388,14 @@ def test_csv_any_cell_any_dialect(cells, quoting, terminator, delimiter):
         assert out == want.getvalue()
     rows = list(csv.reader(io.StringIO(out, newline=""), delimiter=delimiter))
     assert rows == [["a", "text", "b"], [cells[0], fix_text(cells[1]), cells[2]]]
+
+
+def test_several_inputs_never_overwrite_each_other_or_themselves(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Up 3 p.c.", encoding="utf-8")
+    status, out, err = run([str(tmp_path / "in"), str(tmp_path / "in" / "a.txt"), "-o", str(tmp_path / "o")])
+    assert status == 1 and "would both be written to" in err and not (tmp_path / "o" / "a.txt").exists()
+    status, out, err = run([str(tmp_path / "in"), "-o", str(tmp_path / "in")])
+    assert status == 1 and "refusing to overwrite the input file" in err
+    assert (tmp_path / "in" / "a.txt").read_text(encoding="utf-8") == "Up 3 p.c."
+    assert [p.name for p in (tmp_path / "in").iterdir()] == ["a.txt"]  # no temporary left

@@ -210,7 +210,14 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
                    "respin error: several inputs are written one file each: give -o DIR (or --score)")
     if to_dir and os.path.exists(args.output) and not os.path.isdir(args.output):
         raise fail(f"respin error: -o {args.output} must be a directory for several inputs")
-    if not to_dir:
+    if to_dir:
+        seen: dict[str, str] = {}
+        for path, rel in files:
+            if rel in seen:
+                raise fail(f"respin error: {seen[rel]} and {path} would both be written to "
+                           f"{os.path.join(args.output, rel)}; give them in separate runs")
+            seen[rel] = path
+    else:
         for path, _ in files:
             if path != "-" and args.output != "-" and _same(path, args.output):
                 raise fail(cli.SAME_FILE.format(path=path))

@@ -41,6 +41,7 @@ import difflib
 import functools
 import html
 import re
+from array import array
 from html.parser import HTMLParser
 
 from .config import Config, check_text, config_from_kwargs
@@ -82,8 +83,8 @@ class Visible:
 
     def __init__(self) -> None:
         self.chars: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self.starts = array("q")  # 8 bytes a character, not a list of int objects
+        self.ends = array("q")
         self.locked = bytearray()
 
     def text(self) -> str:
