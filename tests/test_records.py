@@ -399,3 +399,15 @@ def test_several_inputs_never_overwrite_each_other_or_themselves(tmp_path):
     assert status == 1 and "refusing to overwrite the input file" in err
     assert (tmp_path / "in" / "a.txt").read_text(encoding="utf-8") == "Up 3 p.c."
     assert [p.name for p in (tmp_path / "in").iterdir()] == ["a.txt"]  # no temporary left
+
+
+def test_library_min_score_is_the_cli_filter(crawl):
+    lines = [json.dumps({"text": t}) + "\n" for t, _ in crawl]
+    records = list(fix_records(lines, "jsonl", min_score=0.5))
+    assert [r.kept for r in records] == [s for _, s in crawl]
+    assert all(r.text == "" for r in records if not r.kept)
+    status, out, err = run(["--format", "jsonl", "--min-score", "0.5"], "".join(lines).encode())
+    assert status == 0 and out == "".join(r.text for r in records)
+    rows = "id,text\n1,Up 3 p.c in the provide chain {industry}\n2,A fine day.\n"
+    assert "".join(r.text for r in fix_records(rows, "csv", min_score=0.5)) == \
+        "id,text\n1,Up 3 percent in the supply chain industry\n"

@@ -255,41 +255,30 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
                 lines = _lines(cli._decoded(fh, name, args.encoding, args.errors))
                 records = fix_records(lines, fmt, config, fields=fields, separator=separator,
                                       skip_bad=args.skip_bad, restore=restore, score=score,
-                                      jobs=jobs)
-                file_kept, offset, last_kept, header = 0, 0, True, fmt in ("csv", "tsv")
+                                      min_score=args.min_score, jobs=jobs)
+                file_kept, offset = 0, 0
                 for rec in records:
+                    if restore:
+                        writer.fh.write(rec.text)
                     if not rec.document:
-                        # headers always; separators and blank lines follow the document
-                        # before them; bad records are passed through unless filtering
-                        if rec.error is not None:
-                            stats["bad"] += 1
-                        keep = (args.min_score is None or header
-                                or (last_kept and rec.error is None))
-                        header = False
-                        if keep and restore:
-                            writer.fh.write(rec.text)
+                        stats["bad"] += rec.error is not None
                         offset += len(rec.source)
                         continue
-                    header = False
                     stats["documents"] += 1
                     progress.update(1)
-                    value = rec.report.score if rec.report is not None else 0.0
-                    last_kept = args.min_score is None or value >= args.min_score
                     if rec.edits:
                         stats["spun"] += 1
                         stats["edits"] += len(rec.field_edits)
                         for _, e in rec.field_edits:
                             rules[e.rule] += 1
                             rule_text.setdefault(e.rule, (e.before, e.after))
-                    if args.score and value >= SPUN_SCORE:
+                    if args.score and rec.report is not None and rec.report.score >= SPUN_SCORE:
                         stats["looks spun"] += 1
-                    if last_kept:
+                    if rec.kept:
                         kept += 1
                         file_kept += 1
                         if args.score:
                             _write_score(writer.fh, name, rec)
-                        else:
-                            writer.fh.write(rec.text)
                     if edits_out is not None:
                         for e in rec.edits:
                             row = {"file": name, "document": rec.index, "line": rec.line,

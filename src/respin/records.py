@@ -97,6 +97,7 @@ class Record(NamedTuple):
     error: str | None = None    # why a bad record was passed through (skip_bad)
     report: SpinReport | None = None  # with score=True
     field_edits: list[tuple[str, Edit]] = []
+    kept: bool = True           # False: dropped by min_score (then text is "")
 
 
 def format_for_path(path: str, default: str = "text") -> str:
@@ -411,7 +412,7 @@ def _in_place(raw: str, at, edits: list[Edit], encode) -> list[Edit]:
 def fix_records(source: Iterable[str] | str, format: str = "jsonl", config: Config | None = None, *,
                 fields: Iterable[str] = ("text",), separator: str | re.Pattern = "whole",
                 skip_bad: bool = False, restore: bool = True, score: bool = False,
-                jobs: int = 1, **kwargs) -> Iterator[Record]:
+                min_score: float | None = None, jobs: int = 1, **kwargs) -> Iterator[Record]:
     """Restore each document of ``source`` alone, streaming; yields a :class:`Record`
     for every piece of the input, in order (``"".join(r.text for r in ...)`` is
     the restored file).
@@ -419,8 +420,13 @@ def fix_records(source: Iterable[str] | str, format: str = "jsonl", config: Conf
     ``source`` is the input's lines with their endings (a file object works), or
     one string. ``restore=False`` leaves the text as read (with ``score=True``:
     only score). ``score=True`` adds a :class:`~respin.SpinReport` to every
-    document. ``jobs`` restores documents in worker processes; output is the same.
-    Memory holds one document (``2 * jobs`` with workers).
+    document. ``min_score`` keeps only documents whose spin score is at least
+    that (it implies ``score=True``): a dropped document, the separator or
+    blank line after it and (then) bad records come with ``kept=False`` and
+    ``text=""``, so the joined texts are the filtered file; a CSV header and a
+    byte-order mark are always kept. ``jobs`` restores documents in worker
+    processes; output is the same. Memory holds one document (``2 * jobs``
+    with workers).
     """
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
@@ -434,12 +440,27 @@ def fix_records(source: Iterable[str] | str, format: str = "jsonl", config: Conf
         source = _without_bom(iter(source))
     tasks = _TASKS[format](source, fields, separator, skip_bad)
     index = 0
-    for state, result, report in _map(tasks, config, restore, score, jobs):
+    filtering = min_score is not None
+    header = format in ("csv", "tsv")
+    last_kept = True
+    for state, result, report in _map(tasks, config, restore, score or filtering, jobs):
         if isinstance(state, Record):
+            if isinstance(state.source, _Bom):
+                yield state
+                continue
+            if filtering and not (header or last_kept and state.error is None):
+                state = state._replace(text="", kept=False)
+            header = False
             yield state
             continue
+        header = False
         index += 1
-        yield state.finish(index, result, report)
+        rec = state.finish(index, result, report)
+        if filtering:
+            last_kept = (report.score if report is not None else 0.0) >= min_score
+            if not last_kept:
+                rec = rec._replace(text="", kept=False)
+        yield rec
 
 
 class _Bom(str):
