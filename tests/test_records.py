@@ -411,3 +411,27 @@ def test_library_min_score_is_the_cli_filter(crawl):
     rows = "id,text\n1,Up 3 p.c in the provide chain {industry}\n2,A fine day.\n"
     assert "".join(r.text for r in fix_records(rows, "csv", min_score=0.5)) == \
         "id,text\n1,Up 3 percent in the supply chain industry\n"
+
+
+def test_records_stream_one_document_at_a_time():
+    read = []
+
+    def lines():
+        for k in range(1000):
+            read.append(k)
+            yield json.dumps({"text": f"Up {k} p.c."}) + "\n"
+
+    records = fix_records(lines(), "jsonl")
+    first = next(records)
+    assert first.text == '{"text": "Up 0 percent."}\n' and len(read) == 1
+    for fmt, sep, data in [("text", "formfeed", ["a\n", "b\f", "c\n"] * 500),
+                           ("csv", "whole", ["text\n"] + ["x\n"] * 1000)]:
+        read.clear()
+
+        def gen():
+            for k, line in enumerate(data):
+                read.append(k)
+                yield line
+
+        next(r for r in fix_records(gen(), fmt, separator=sep) if r.document)
+        assert len(read) <= 3
