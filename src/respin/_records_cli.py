@@ -97,6 +97,8 @@ def _files(args, fail) -> list[tuple[str, str]]:
 
 
 def _lines(chunks: Iterator[str]) -> Iterator[str]:
+    """Whole lines (with their endings) from the CLI's decoded reads, which end
+    at a newline or after 64 KiB; a long line is joined from its reads."""
     buf: list[str] = []
     for chunk in chunks:
         if chunk.endswith("\n") and not buf and chunk.count("\n") == 1:
@@ -170,14 +172,12 @@ def run(args: argparse.Namespace, config, stdin: BinaryIO, stdout: BinaryIO, std
     from . import cli
 
     def fail(message: str, status: int = cli.EXIT_INPUT):
-        if args.min_score is not None:
-            status = EXIT_TROUBLE
         return cli._Fail(message, status)
 
     try:
         return _run(args, config, stdin, stdout, stderr, fail)
     except cli._Fail as exc:
-        if args.min_score is not None:
+        if args.min_score is not None:  # grep's convention: any trouble is 2
             exc.status = EXIT_TROUBLE
         raise
 
