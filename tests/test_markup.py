@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 from hypothesis import given, strategies as st
 
 import respin.cli
-from respin import apply_edits, fix_html, fix_markdown, fix_text
+from respin import apply_edits, fix_and_explain, fix_html, fix_markdown, fix_text
+from respin.markup import html_visible
 
 from test_records import _clean_texts, _spun_texts
 
@@ -115,6 +116,56 @@ def test_phrase_across_inline_tags_and_entities_keeps_them():
     # a replacement holding & or < is escaped
     src = "<p>x</p>"
     assert fix_html(src).text == src
+
+
+def _article_page(text: str) -> str:
+    """A news page around ``text``: head with style and script, navigation
+    without visible words, every 7th word in <em>, every 13th a link with
+    attributes, every 11th space an &nbsp;, comments between paragraphs, code."""
+    out = ['<!DOCTYPE html><html><head><style>p{margin:0} .yr{}</style>'
+           '<script>var yr = "p.c"; if (a < b) {}</script></head><body><nav class="provide chain">'
+           '<img src="/yr.png" alt="White Home"></nav><article>\n']
+    w = 0
+    for para in text.split("\n"):
+        if not para.strip():
+            continue
+        words = para.split(" ")
+        pieces = []
+        for k, word in enumerate(words):
+            w += 1
+            word = html.escape(word, quote=False)
+            if w % 7 == 0:
+                word = f"<em>{word}</em>"
+            elif w % 13 == 0:
+                word = f'<a href="/x?yr={w}" title="p.c">{word}</a>'
+            pieces.append(word)
+            if k < len(words) - 1:
+                pieces.append("&nbsp;" if w % 11 == 0 else " ")
+        out.append("<p>" + "".join(pieces) + "</p>\n<!-- ad: provide chain -->\n")
+    out.append("<pre>p.c yr</pre><code>provide chain</code></article></body></html>\n")
+    return "".join(out)
+
+
+def test_corpus_as_news_pages_with_inline_tags_and_entities():
+    """Each spun text as a page whose phrases are cut by inline tags and
+    entities: markup identical, and the text of every paragraph exactly what
+    fix_text makes of the plain article; each clean page byte-identical."""
+    def shown(page):
+        return [html.unescape(re.sub(r"<[^>]+>", "", p)).replace("\xa0", " ")
+                for p in re.findall(r"<p>(.*?)</p>", page, re.S)]
+
+    for text in _clean_texts():
+        assert fix_html(_article_page(text)).text == _article_page(text)
+    cut_by_tags = 0
+    for text in _spun_texts():
+        page = _article_page(text)
+        result = fix_html(page)
+        assert _events(result.text).markup == _events(page).markup
+        assert shown(result.text) == [p for p in fix_text(text).split("\n") if p.strip()]
+        visible = html_visible(page)
+        for e in fix_and_explain(visible.text()).edits:
+            cut_by_tags += "<" in page[visible.starts[e.start]:visible.ends[e.end - 1]]
+    assert cut_by_tags >= 20  # restored phrases that cross a tag in the page
 
 
 def test_corpus_as_html_pages():

@@ -116,9 +116,16 @@ class Visible:
     def boundary(self, pos: int, blank: int = 0) -> None:
         """A line break that no edit crosses (block tags, skipped elements),
         then ``blank`` empty lines (a paragraph break reads as in plain text)."""
-        if self.chars and self.chars[-1] != "\n":
+        chars = self.chars
+        while chars and chars[-1] in " \t" and not self.locked[-1]:
+            # whitespace at the end of a block is not shown (nor read)
+            chars.pop()
+            self.starts.pop()
+            self.ends.pop()
+            self.locked.pop()
+        if chars and chars[-1] != "\n":
             self.add("\n", pos, pos, True)
-        if self.chars:
+        if chars:
             for _ in range(blank):
                 self.add("\n", pos, pos, True)
 
