@@ -435,3 +435,25 @@ def test_records_stream_one_document_at_a_time():
 
         next(r for r in fix_records(gen(), fmt, separator=sep) if r.document)
         assert len(read) <= 3
+
+
+def test_documents_from_a_pipe_are_written_as_they_end():
+    """`tail -f log | respin --split line`: each document comes out at once."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "respin", "--split", "line"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        proc.stdin.write(b"Up 3 p.c.\n")
+        proc.stdin.flush()
+        import select
+
+        ready, _, _ = select.select([proc.stdout], [], [], 30)
+        assert ready, "no output before the input ended"
+        assert proc.stdout.readline() == b"Up 3 percent.\n"
+        proc.stdin.write(b"A fine day.\n")
+        proc.stdin.close()
+        assert proc.stdout.read() == b"A fine day.\n" and proc.wait(timeout=30) == 0
+    finally:
+        proc.kill()

@@ -161,6 +161,16 @@ class _Writer:
             pass
 
 
+def _live(stream) -> bool:
+    """Whether ``stream`` is a pipe or terminal (input that may arrive slowly)."""
+    import stat
+
+    try:
+        return not stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return False
+
+
 def _same(a: str, b: str) -> bool:
     try:
         return os.path.samefile(a, b)
@@ -257,9 +267,12 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
                                       skip_bad=args.skip_bad, restore=restore, score=score,
                                       min_score=args.min_score, jobs=jobs)
                 file_kept, offset = 0, 0
+                flush = path == "-" and _live(stdin)
                 for rec in records:
                     if restore:
                         writer.fh.write(rec.text)
+                    if flush:  # a pipe or terminal: each document as soon as it is done
+                        writer.fh.flush()
                     if not rec.document:
                         stats["bad"] += rec.error is not None
                         offset += len(rec.source)
