@@ -457,3 +457,60 @@ def test_documents_from_a_pipe_are_written_as_they_end():
         assert proc.stdout.read() == b"A fine day.\n" and proc.wait(timeout=30) == 0
     finally:
         proc.kill()
+
+
+def _jsonl_over_text_time(crawl, rounds: int) -> float:
+    import time
+
+    texts = [t for t, _ in crawl]
+    lines = [json.dumps({"id": k, "text": t}) + "\n" for k, t in enumerate(texts)]
+    joined = "\f".join(texts)
+
+    def timed(fn):
+        t0 = time.perf_counter()
+        fn()
+        return time.perf_counter() - t0
+
+    jsonl, text = [], []
+    for _ in range(rounds):  # in turn, so a busy moment hits both
+        jsonl.append(timed(lambda: list(fix_records(lines, "jsonl"))))
+        text.append(timed(lambda: list(fix_records(joined, "text", separator="formfeed"))))
+    return min(jsonl) / min(text)
+
+
+def test_jsonl_reading_costs_little_beside_restoring(crawl):
+    """What JSONL adds to restoring (parse, find the value, map offsets, write in
+    place) is small beside the restoring itself. The issue asks for JSONL within
+    10% of plain text: farm-bench measured whole-process A/B cpu 1.0162
+    (CHANGELOG); in-process pairs on 2 shared cores vary too much for a 10%
+    bound in the default suite (--slow checks it with the minimum of 7 pairs)."""
+    import time
+
+    lines = [json.dumps({"id": k, "text": t}) + "\n" for k, (t, _) in enumerate(crawl)]
+    restored = list(fix_records(lines, "jsonl"))
+    edits = [(k, r.field_edits) for k, r in enumerate(restored) if r.edits]
+
+    def reading():
+        list(fix_records(lines, "jsonl", restore=False))
+        for k, field_edits in edits:  # the in-place writing of every edit
+            apply_edits(lines[k], respin.records._jsonl_carry(lines[k], ("text",), 0,
+                                                              [e for _, e in field_edits]))
+
+    def restoring():
+        for t, _ in crawl:
+            respin.fix_and_explain(t)
+
+    def best(fn):
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    assert best(reading) < 0.05 * best(restoring)
+
+
+@pytest.mark.slow
+def test_jsonl_within_ten_percent_of_text(crawl):
+    assert _jsonl_over_text_time(crawl, 7) < 1.10
