@@ -14,6 +14,8 @@ from .edits import Edit, ExplainedText, apply_edits
 from .fixes import fix_and_explain, fix_lines, fix_text
 from .learn import learn
 from .lexicon import Entry, Lexicon, LexiconError, default_lexicon, load_lexicon
+from .markup import fix_html, fix_markdown
+from .records import Record, RecordError, fix_documents, fix_records
 
 __version__ = "0.1.0"
 
@@ -24,13 +26,19 @@ __all__ = [
     "ExplainedText",
     "Lexicon",
     "LexiconError",
+    "Record",
+    "RecordError",
     "SpinReport",
     "__version__",
     "apply_edits",
     "default_lexicon",
     "explain_spin",
     "fix_and_explain",
+    "fix_documents",
+    "fix_html",
     "fix_lines",
+    "fix_markdown",
+    "fix_records",
     "fix_text",
     "learn",
     "load_lexicon",

@@ -146,6 +146,9 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--demo", action="store_true",
                     help="restore the bundled spun example and show the changes")
     ap.add_argument("--version", action="version", version=f"respin {__version__}")
+    from ._records_cli import add_arguments  # documents, formats, triage (issue 9)
+
+    add_arguments(ap)
     return ap
 
 
@@ -595,6 +598,11 @@ def main(argv: list[str] | None = None, *, stdin: BinaryIO | None = None,
         if _startup.pending:  # a signal arrived while the command was starting
             raise _Signalled(_startup.pending.pop(0))
         args = _parser().parse_args(argv)
+        from . import _records_cli
+
+        if _records_cli.wanted(args):  # several documents, records or pages (issue 9)
+            _check_usage(args)
+            return _records_cli.run(args, _config(args), stdin, stdout, stderr)
         return _run(args, stdin, stdout)
     except _Fail as exc:
         print(str(exc), file=stderr)

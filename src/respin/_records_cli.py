@@ -1,0 +1,373 @@
+"""The command line for documents: several inputs, formats, separators, triage.
+
+:func:`respin.cli.main` hands a run over to :func:`run` when it asks for
+anything beyond one plain-text stream (see :func:`wanted`); the plain filter
+itself stays in :mod:`respin.cli`.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+from . import _output
+from .fixes import resolve_jobs
+from .records import FORMATS, RecordError, fix_records, format_for_path
+
+#: ``--min-score`` status, as grep: 0 some document kept, 1 none kept, 2 trouble.
+EXIT_KEPT, EXIT_NONE_KEPT, EXIT_TROUBLE = 0, 1, 2
+
+#: Documents a run must reach before the progress bar appears on a terminal
+#: (tqdm's ``delay``: the bar shows only after this many seconds).
+PROGRESS_DELAY = 1.0
+
+#: A document counts as spun in ``--stats`` of a ``--score`` run at this score
+#: (respin.looks_spun's default).
+SPUN_SCORE = 0.5
+
+
+def add_arguments(ap: argparse.ArgumentParser) -> None:
+    """The options of this mode (added to respin's own parser)."""
+    ap.add_argument("more", nargs="*", metavar="FILE",
+                    help="more input files or directories; each file is its own document "
+                         "(several inputs need -o DIR unless --score)")
+    ap.add_argument("--format", choices=FORMATS, default=None,
+                    help="input format (default: guessed from the extension: .jsonl/.ndjson "
+                         "jsonl, .csv csv, .tsv tsv, .html/.htm html, .md/.markdown md, "
+                         "anything else text)")
+    ap.add_argument("--field", action="append", default=None, metavar="NAME",
+                    help="jsonl key or csv/tsv column to restore (repeatable; default: text); "
+                         "the fields of one record are judged together as one document")
+    ap.add_argument("--split", choices=("whole", "formfeed", "nul", "line"), default="whole",
+                    help="text format: where one document ends and the next begins (default: "
+                         "whole, the whole input is one document)")
+    ap.add_argument("--split-line", metavar="REGEX", default=None,
+                    help="text format: a line matching REGEX entirely separates documents")
+    ap.add_argument("--skip-bad", action="store_true",
+                    help="pass bad jsonl/csv records through unchanged (and count them) "
+                         "instead of stopping with an error")
+    ap.add_argument("--min-score", type=float, default=None, metavar="X",
+                    help="keep only documents whose spin score is at least X; exit status as "
+                         "grep: 0 some document kept, 1 none, 2 error")
+    ap.add_argument("--stats", action="store_true",
+                    help="print a summary on stderr at the end: documents, spun documents, "
+                         "edits, top rules")
+    ap.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                    help="progress bar on stderr (default: auto, on a terminal for runs "
+                         f"longer than {PROGRESS_DELAY:g} s)")
+
+
+def _inputs(args) -> list[str]:
+    return [args.input, *args.more]
+
+
+def wanted(args: argparse.Namespace) -> bool:
+    """Whether the run needs this mode (anything but one plain-text stream)."""
+    if args.more or args.field or args.split != "whole" or args.split_line is not None:
+        return True
+    if args.skip_bad or args.min_score is not None or args.stats:
+        return True
+    if args.format not in (None, "text"):
+        return True
+    if args.format is None and args.input != "-" and format_for_path(args.input) != "text":
+        return True
+    return args.input != "-" and os.path.isdir(args.input)
+
+
+def _files(args, fail) -> list[tuple[str, str]]:
+    """(path, path relative to its input root) for each input file, in order."""
+    out = []
+    for item in _inputs(args):
+        if item != "-" and os.path.isdir(item):
+            root = Path(item)
+            found = sorted(p for p in root.rglob("*") if p.is_file()
+                           and not any(part.startswith(".") for part in p.relative_to(root).parts))
+            out.extend((str(p), str(p.relative_to(root))) for p in found)
+        else:
+            out.append((item, "stdin" if item == "-" else Path(item).name))
+    if sum(1 for p, _ in out if p == "-") > 1:
+        raise fail("respin error: stdin (-) given more than once")
+    return out
+
+
+def _lines(chunks: Iterator[str]) -> Iterator[str]:
+    """Whole lines (with their endings) from the CLI's decoded reads, which end
+    at a newline or after 64 KiB; a long line is joined from its reads."""
+    buf: list[str] = []
+    for chunk in chunks:
+        if chunk.endswith("\n") and not buf and chunk.count("\n") == 1:
+            yield chunk
+            continue
+        start = 0
+        while True:
+            nl = chunk.find("\n", start) + 1
+            if not nl:
+                buf.append(chunk[start:])
+                break
+            buf.append(chunk[start:nl])
+            yield "".join(buf)
+            buf = []
+            start = nl
+    if buf and "".join(buf):
+        yield "".join(buf)
+
+
+class _Writer:
+    """One output (stdout or a file) written through :mod:`respin._output`: devices,
+    pipes and links are written through, an existing file keeps its inode, mode and
+    links and its old content until :meth:`commit` (issue 10)."""
+
+    def __init__(self, path: str, stdout: BinaryIO, fail, errors: str = "surrogateescape"):
+        self.path, self.fail = path, fail
+        self.tx = _output.Transaction(stdout)
+        try:
+            if path != "-":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.fh = self.tx.open(path, errors=errors)
+        except OSError as exc:
+            raise fail(f"respin error: cannot write {path}: {exc.strerror or exc}") from None
+        except _output.OutputError as exc:
+            raise fail(f"respin error: cannot write {exc}") from None
+
+    def commit(self) -> None:
+        try:
+            self.tx.commit()
+        except _output.OutputError as exc:
+            raise self.fail(f"respin error: cannot write {exc}") from None
+
+    def abort(self) -> None:
+        self.tx.rollback()
+
+
+def _live(stream) -> bool:
+    """Whether ``stream`` is a pipe or terminal (input that may arrive slowly)."""
+    import stat
+
+    try:
+        return not stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return False
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def run(args: argparse.Namespace, config, stdin: BinaryIO, stdout: BinaryIO, stderr: TextIO) -> int:
+    from . import cli
+
+    def fail(message: str, status: int = cli.EXIT_INPUT):
+        return cli._Fail(message, status)
+
+    try:
+        return _run(args, config, stdin, stdout, stderr, fail)
+    except cli._Fail as exc:
+        if args.min_score is not None:  # grep's convention: any trouble is 2
+            exc.status = EXIT_TROUBLE
+        raise
+
+
+def _run(args, config, stdin, stdout, stderr, fail) -> int:
+    from . import cli
+
+    if args.diff or args.demo:
+        raise fail("respin error: --diff and --demo work on one plain-text input; "
+                   "use --edits to see the changes of documents and records", cli.EXIT_CONFIG)
+    separator = args.split
+    if args.split_line is not None:
+        if args.split != "whole":
+            raise fail("respin error: give --split or --split-line, not both", cli.EXIT_CONFIG)
+        try:
+            separator = re.compile(args.split_line)
+        except re.error as exc:
+            raise fail(f"respin error: bad --split-line pattern {args.split_line!r}: {exc}",
+                       cli.EXIT_CONFIG) from None
+    fields = tuple(args.field or ("text",))
+    files = _files(args, fail)
+    several = len(files) > 1 or any(i != "-" and os.path.isdir(i) for i in _inputs(args))
+    restore = not args.score
+    score = args.score or args.min_score is not None
+    to_dir = several and restore
+    if to_dir and args.output == "-":
+        dirs = [i for i in _inputs(args) if i != "-" and os.path.isdir(i)]
+        raise fail(f"respin error: cannot read {dirs[0]}: is a directory; its files are written "
+                   "one file each: give -o DIR (or --score)" if dirs else
+                   "respin error: several inputs are written one file each: give -o DIR (or --score)")
+    if to_dir and os.path.exists(args.output) and not os.path.isdir(args.output):
+        raise fail(f"respin error: -o {args.output} must be a directory for several inputs")
+    if to_dir:
+        seen: dict[str, str] = {}
+        for path, rel in files:
+            if rel in seen:
+                raise fail(f"respin error: {seen[rel]} and {path} would both be written to "
+                           f"{os.path.join(args.output, rel)}; give them in separate runs")
+            seen[rel] = path
+    else:
+        for path, _ in files:
+            if path != "-" and args.output != "-" and _same(path, args.output):
+                raise fail(cli.SAME_FILE.format(path=path))
+    jobs = resolve_jobs(args.jobs)
+
+    stats = Counter()
+    rules: Counter = Counter()
+    rule_text: dict[str, tuple[str, str]] = {}
+    kept = 0
+    progress = _progress(args, stderr)
+    formats = {args.format or format_for_path(path) for path, _ in files}
+    for option, given, allowed in (("--field", args.field, ("jsonl", "csv", "tsv")),
+                                   ("--skip-bad", args.skip_bad, ("jsonl", "csv", "tsv")),
+                                   ("--split", args.split != "whole" or args.split_line is not None,
+                                    ("text",))):
+        if given and not formats & set(allowed):
+            raise fail(f"respin error: {option} works with the {'/'.join(allowed)} format, "
+                       f"not {'/'.join(sorted(formats))} (see --format)", cli.EXIT_CONFIG)
+    single = None if to_dir else _Writer(args.output, stdout, fail)
+    writer = current = None
+    edits_out = _Writer(args.edits, stdout, fail, "backslashreplace") if args.edits else None
+    try:
+        for path, rel in files:
+            fmt = args.format or format_for_path(path)
+            if to_dir:
+                target = os.path.join(args.output, rel)
+                if _same(path, target):
+                    raise fail(cli.SAME_FILE.format(path=path))
+                writer = current = _Writer(target, stdout, fail)
+            else:
+                writer = single
+            fh = cli._open_input(path, stdin)
+            name = path if path != "-" else "<stdin>"
+            try:
+                lines = _lines(cli._decoded(fh, name, args.encoding, args.errors))
+                records = fix_records(lines, fmt, config, fields=fields, separator=separator,
+                                      skip_bad=args.skip_bad, restore=restore, score=score,
+                                      min_score=args.min_score, jobs=jobs)
+                file_kept, offset = 0, 0
+                flush = path == "-" and _live(stdin)
+                for rec in records:
+                    if restore:
+                        writer.fh.write(rec.text)
+                    if flush:  # a pipe or terminal: each document as soon as it is done
+                        writer.fh.flush()
+                    if not rec.document:
+                        stats["bad"] += rec.error is not None
+                        offset += len(rec.source)
+                        continue
+                    stats["documents"] += 1
+                    progress.update(1)
+                    if rec.edits:
+                        stats["spun"] += 1
+                        stats["edits"] += len(rec.field_edits)
+                        for _, e in rec.field_edits:
+                            rules[e.rule] += 1
+                            rule_text.setdefault(e.rule, (e.before, e.after))
+                    if args.score and rec.report is not None and rec.report.score >= SPUN_SCORE:
+                        stats["looks spun"] += 1
+                    if rec.kept:
+                        kept += 1
+                        file_kept += 1
+                        if args.score:
+                            _write_score(writer.fh, name, rec)
+                    if edits_out is not None:
+                        for e in rec.edits:
+                            row = {"file": name, "document": rec.index, "line": rec.line,
+                                   **e.shifted(offset).asdict()}
+                            edits_out.fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    offset += len(rec.source)
+            except RecordError as exc:
+                raise fail(f"respin error: {name}: {exc}; pass --skip-bad to pass bad records "
+                           "through unchanged") from None
+            except (ValueError, TypeError) as exc:
+                raise fail(f"respin error: {name}: {exc}", cli.EXIT_CONFIG) from None
+            finally:
+                if fh is not stdin:
+                    fh.close()
+            if to_dir:
+                if args.min_score is None or file_kept:
+                    writer.commit()
+                else:
+                    writer.abort()
+                current = None
+        if single is not None:
+            single.commit()
+            single = None
+        if edits_out is not None:
+            edits_out.commit()
+            edits_out = None
+    finally:
+        progress.close()
+        for w in (single, edits_out, current):
+            if w is not None:
+                w.abort()
+    if args.stats:
+        _write_stats(stderr, stats, rules, rule_text, args.score)
+    if args.min_score is not None:
+        return EXIT_KEPT if kept else EXIT_NONE_KEPT
+    return cli.EXIT_OK
+
+
+def _write_score(out: TextIO, name: str, rec) -> None:
+    report = rec.report
+    row = {"file": name, "document": rec.index, "line": rec.line}
+    if rec.id is not None:
+        row["id"] = rec.id
+    if report is None:  # a page without visible text
+        row.update(score=0.0, rate=0.0, words=0, matches=0, evidence=[])
+    else:
+        d = report.asdict()
+        row.update(score=d["score"], rate=d["rate"], words=d["words"], matches=d["matches"],
+                   artifacts=d["artifacts"],
+                   evidence=[{"text": e["text"], "rule": e["rule"], "log_ratio": e["log_ratio"]}
+                             for e in d["evidence"][:5]])
+    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _write_stats(err: TextIO, stats: Counter, rules: Counter, rule_text, scored: bool) -> None:
+    parts = [f"{stats['documents']} documents"]
+    if scored:
+        parts.append(f"{stats['looks spun']} look spun (score >= {SPUN_SCORE})")
+    else:
+        parts.append(f"{stats['spun']} spun (restored)")
+        parts.append(f"{stats['edits']} edits")
+    parts.append(f"{stats['bad']} bad records passed through")
+    err.write("respin: " + ", ".join(parts) + "\n")
+    if rules:
+        top = ", ".join(f"{rule} {rule_text[rule][0]!r}->{rule_text[rule][1]!r} {n}"
+                        for rule, n in rules.most_common(5))
+        err.write(f"respin: top rules: {top}\n")
+    err.flush()
+
+
+class _NoBar:
+    def update(self, n):
+        pass
+
+    def close(self):
+        pass
+
+
+def _progress(args, stderr: TextIO):
+    show = args.progress == "always" or (args.progress == "auto" and _isatty(stderr))
+    if not show:
+        return _NoBar()
+    from tqdm import tqdm
+
+    if args.progress == "always":
+        return tqdm(file=stderr, unit="doc", desc="respin", leave=False, mininterval=0)
+    return tqdm(file=stderr, unit="doc", desc="respin", leave=False, delay=PROGRESS_DELAY)
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
