@@ -109,7 +109,7 @@ def test_missing_file(tmp_path):
 
 
 def test_directory_input(tmp_path):
-    assert_error(run(str(tmp_path)), "is a directory")
+    assert_error(run(str(tmp_path)), "is a directory", 2)  # a directory needs -o DIR: usage
 
 
 def test_undecodable_input_names_the_fix():

@@ -192,6 +192,6 @@ def test_every_python_example_in_docs_is_a_doctest():
         for block in re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), re.S):
             if ">>>" in block:
                 continue
-            reference = block.lstrip().startswith("@dataclass") or all(
+            reference = block.lstrip().startswith(("@dataclass", "class ")) or all(
                 re.match(r"\w+\(.*\) -> ", line) for line in block.splitlines() if line.strip())
             assert reference, f"{path.name}: an example that is not a doctest:\n{block}"

@@ -256,7 +256,7 @@ def test_several_files_and_a_directory_each_its_own_document(tmp_path):
     assert err.startswith("respin: 5 documents, 2 spun (restored), ")
     assert "top rules: " in err
     status, out, err = run([str(tmp_path / "in"), "x"])
-    assert status == 1 and "give -o DIR" in err
+    assert status == 2 and "give -o DIR" in err  # usage: exit 2 (issue 10)
 
 
 def test_score_one_line_per_document_and_min_score_filters(crawl):
@@ -394,7 +394,7 @@ def test_several_inputs_never_overwrite_each_other_or_themselves(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("Up 3 p.c.", encoding="utf-8")
     status, out, err = run([str(tmp_path / "in"), str(tmp_path / "in" / "a.txt"), "-o", str(tmp_path / "o")])
-    assert status == 1 and "would both be written to" in err and not (tmp_path / "o" / "a.txt").exists()
+    assert status == 2 and "would both be written to" in err and not (tmp_path / "o" / "a.txt").exists()
     status, out, err = run([str(tmp_path / "in"), "-o", str(tmp_path / "in")])
     assert status == 1 and "refusing to overwrite the input file" in err
     assert (tmp_path / "in" / "a.txt").read_text(encoding="utf-8") == "Up 3 p.c."

@@ -202,15 +202,18 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
         dirs = [i for i in _inputs(args) if i != "-" and os.path.isdir(i)]
         raise fail(f"respin error: cannot read {dirs[0]}: is a directory; its files are written "
                    "one file each: give -o DIR (or --score)" if dirs else
-                   "respin error: several inputs are written one file each: give -o DIR (or --score)")
+                   "respin error: several inputs are written one file each: give -o DIR (or --score)",
+                   cli.EXIT_USAGE)
     if to_dir and os.path.exists(args.output) and not os.path.isdir(args.output):
-        raise fail(f"respin error: -o {args.output} must be a directory for several inputs")
+        raise fail(f"respin error: -o {args.output} must be a directory for several inputs",
+                   cli.EXIT_USAGE)
     if to_dir:
         seen: dict[str, str] = {}
         for path, rel in files:
             if rel in seen:
                 raise fail(f"respin error: {seen[rel]} and {path} would both be written to "
-                           f"{os.path.join(args.output, rel)}; give them in separate runs")
+                           f"{os.path.join(args.output, rel)}; give them in separate runs",
+                           cli.EXIT_USAGE)
             seen[rel] = path
     else:
         for path, _ in files:
