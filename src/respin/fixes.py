@@ -24,6 +24,7 @@ from .tokens import tokenize
 from .config import Config, check_text, config_from_kwargs
 from .detect import estimate
 from .edits import Edit, ExplainedText, apply_edits, article_for, transfer_case
+from .precompute import nothing_to_do, optimised
 from .resolve import Decision, resolve
 from .scoring import context_model
 
@@ -106,12 +107,15 @@ def _longest_spun_form(lexicon) -> int:
 
 
 def explain_segment(text: str, config: Config, glued: bool = False) -> ExplainedText:
-    """Restore one segment. Text without lexicon matches returns at once, unscored.
+    """Restore one segment. Text without lexicon matches returns at once, unscored,
+    and so does text that :func:`respin.precompute.nothing_to_do` proves clean.
 
     ``glued``: the segment starts inside a word (a run of letters too long for
     one segment was cut hard), so its first token is a fragment, not a word.
     """
     lexicon = config.lexicon()
+    if optimised() and nothing_to_do(text, lexicon):
+        return ExplainedText(text, [])
     segment = analyse(text, lexicon)
     if glued and segment.candidates and segment.candidates[0].first == 0:
         segment = segment._replace(candidates=[c for c in segment.candidates if c.first > 0])
