@@ -42,7 +42,8 @@ ARTIFACTS = sorted({e.spun for e in LEX if e.artifact}) + ["{industry}", "{that 
                                                              "three.1", "p.c", "yr"]
 ORIGINALS = sorted({o for e in LEX for o in e.originals})
 FILLER = ["the", "a", "of", "and", "to", "in", "said", "Korea", "Seoul", "President", "3",
-          "2,400", "$350", "U.S.", "Mr.", "-", "&", "(", "’s", "Σ", "ΟΔΟΣ", "İstanbul", "café"]
+          "2,400", "$350", "U.S.", "Mr.", "-", "&", "(", "“", "'", ".", "U", "’s", "Σ", "ΟΔΟΣ",
+          "İstanbul", "café", "ZUMA", "Press", "Wire", "via", "Getty", "Pictures", "through"]
 GAPS = [" ", " ", " ", " ", "  ", "\t", "\u00a0", "\n", "-"]
 
 

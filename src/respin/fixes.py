@@ -19,12 +19,12 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 
-from .candidates import Segment, analyse, find_candidates, protected_mask
-from .tokens import tokenize
+from .candidates import _OPENERS, Segment, analyse, find_candidates, protected_mask
+from .tokens import _TOKEN, tokenize
 from .config import Config, check_text, config_from_kwargs
 from .detect import estimate
 from .edits import Edit, ExplainedText, apply_edits, article_for, transfer_case
-from .precompute import nothing_to_do, optimised
+from .precompute import inert_tokens, nothing_to_do, optimised
 from .resolve import Decision, resolve
 from .scoring import context_model
 
@@ -82,22 +82,145 @@ def _created_matches(text: str, edits: list[Edit], lexicon) -> set[int]:
         spans.append((e.start + shift, e.start + shift + len(e.after)))
         shift += len(e.after) - (e.end - e.start)
     restored = apply_edits(text, edits)
-    tokens = tokenize(restored)
+    back = _longest_spun_form(lexicon) - 1
+    if not optimised():
+        return _created_in(restored, 0, list(range(len(spans))), spans, back, lexicon)
+    # Such a match holds a token of the edit's text that some artifact or
+    # name rule has (see inert_tokens); and only the lines around such edits
+    # can hold it: read those windows again, not the whole segment.
+    inert = inert_tokens(lexicon)
+    windows: list[list[int]] = []
+    braces = "{" in restored
+    for a, b in spans:
+        if not braces and (_inert(restored, a, b, inert) or not _maybe_created(restored, a, b, back,
+                                                                                lexicon)):
+            continue
+        ws, we = _window(restored, a, b, back)
+        if windows and ws <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], we)
+        else:
+            windows.append([ws, we])
+    bad: set[int] = set()
+    k = 0
+    for ws, we in windows:  # each with every edit inside it, as the full check has
+        while spans[k][0] < ws:
+            k += 1
+        ks = []
+        while k < len(spans) and spans[k][1] <= we:
+            ks.append(k)
+            k += 1
+        bad |= _created_in(restored[ws:we], ws, ks, spans, back, lexicon)
+    return bad
+
+
+def _maybe_created(text: str, a: int, b: int, back: int, lexicon) -> bool:
+    """Whether an artifact or name match may overlap [a, b) and reach beyond it,
+    judged on a few hundred characters around it with nothing protected.
+
+    Every match the full check finds there, this finds too: cut at
+    whitespace, the excerpt has the same tokens; with no protection mask,
+    and with the excerpt's edge read as a line start (sentence-initial, no
+    glued neighbour, no shouted line), the matcher only accepts more. So
+    False proves the edit creates nothing (braces excepted: the caller
+    sends those to the full check).
+    """
+    n, reach = len(text), 8 * (back + 1)
+    while True:  # enough whole tokens on both sides for any match through [a, b)
+        x, y = max(0, a - reach), min(n, b + reach)
+        if x > 0:  # start after the first whitespace past x: no token is cut
+            m = _SPACE.search(text, x, a)
+            x = m.end() if m else -1
+        if y < n:  # end at the last whitespace before y
+            m = _LAST_SPACE_BEFORE(text, b, y)
+            y = m.end() if m else -1
+        if x >= 0 and y >= 0 and (x == 0 or len(_TOKENS_OF(text, x, a + 1)) > back) \
+                and (y == n or len(_TOKENS_OF(text, b, y)) > back):
+            break
+        reach *= 4
+    excerpt = text[x:y]
+    tokens = tokenize(excerpt)
+    positions = [t.start for t in tokens]
+    a, b = a - x, b - x
+    first = max(bisect.bisect_right(positions, a) - 1, 0)
+    starts = range(max(first - back, 0), bisect.bisect_left(positions, b))
+    for m in find_candidates(excerpt, lexicon, tokens, [False] * len(tokens), starts):
+        if (m.entry.artifact or m.entry.name) and m.start < b and a < m.end \
+                and (m.start < a or m.end > b):
+            return True
+    return False
+
+
+def _inert(text: str, a: int, b: int, inert) -> bool:
+    """Whether no token overlapping [a, b) (the edit's text, with whatever is
+    glued to it) can be part of an artifact or name rule's match."""
+    x, reach = -1, 64
+    while x < 0:  # just after the last whitespace before a (looking back a little at a time)
+        lo = max(0, a - reach)
+        m = _LAST_SPACE_BEFORE(text, lo, a)
+        x = m.end() if m else (0 if lo == 0 else -1)
+        reach *= 4
+    y = _SPACE.search(text, b)
+    y = y.start() if y else len(text)
+    folded, exact = inert
+    for t in _TOKENS_OF(text, x, y):
+        if t.lower() in folded or t in exact or t[0].isdigit():
+            return False
+    return True
+
+
+def _created_in(text: str, offset: int, ks: list[int], spans: list[tuple[int, int]], back: int,
+                lexicon) -> set[int]:
+    """The created-match check on ``text`` (the restored segment or a window of
+    it starting at ``offset``) for the edits ``ks`` whose spans lie in it."""
+    tokens = tokenize(text)
     positions = [t.start for t in tokens]
     # only a match starting at most (longest spun form - 1) tokens before an
     # edit can reach into it: match from those token positions only
-    back = _longest_spun_form(lexicon) - 1
     starts: set[int] = set()
-    for a, b in spans:
+    for k in ks:
+        a, b = spans[k][0] - offset, spans[k][1] - offset
         first = max(bisect.bisect_right(positions, a) - 1, 0)
         starts.update(range(max(first - back, 0), bisect.bisect_left(positions, b)))
-    found = find_candidates(restored, lexicon, tokens, protected_mask(restored, tokens), sorted(starts))
+    found = find_candidates(text, lexicon, tokens, protected_mask(text, tokens), sorted(starts))
     bad = set()
     for m in found:
         if m.entry.artifact or m.entry.name:
-            bad.update(k for k, (a, b) in enumerate(spans)
-                       if m.start < b and a < m.end and (m.start < a or m.end > b))
+            ms, me = m.start + offset, m.end + offset
+            bad.update(k for k in ks
+                       if ms < spans[k][1] and spans[k][0] < me
+                       and (ms < spans[k][0] or me > spans[k][1]))
     return bad
+
+
+def _window(text: str, a: int, b: int, back: int) -> tuple[int, int]:
+    """Whole lines of ``text`` around the span [a, b) in which the created-match
+    check finds exactly what it finds in the whole text.
+
+    Everything the matcher looks at is on the match's own line (tokens,
+    quotes, URLs and gaps never cross a line break), except for three looks
+    across lines, which the window takes in: the ``back`` tokens before the
+    span where a match may start; the sentence-start test, which skips back
+    over openers to one token and the token before it; and the name test,
+    which skips forward over "-", "’", "'" and "&" to the next token.
+    """
+    start = text.rfind("\n", 0, a) + 1
+    # tokens starting at or before a, from the window start: need back + 1
+    while start > 0 and len(_TOKENS_OF(text, start, a + 1)) <= back:
+        start = text.rfind("\n", 0, start - 1) + 1
+    k = start
+    while k > 0 and (text[k - 1].isspace() or text[k - 1] in _OPENERS):
+        k -= 1
+    if k > 0:  # k ends the token before any openers; take its line ...
+        k = text.rfind("\n", 0, k - 1) + 1
+        while k > 0 and text[k - 1].isspace():
+            k -= 1
+        # ... and the line of the token before it
+        k = text.rfind("\n", 0, k - 1) + 1 if k > 0 else 0
+    end = text.find("\n", b)
+    if end >= 0:
+        m = _NAME_JOINERS.match(text, end)
+        end = text.find("\n", m.end())
+    return k, len(text) if end < 0 else end + 1
 
 
 @functools.lru_cache(maxsize=16)
@@ -132,6 +255,12 @@ def explain_segment(text: str, config: Config, glued: bool = False) -> Explained
         edits = [e for k, e in enumerate(edits) if k not in bad]
     return ExplainedText(apply_edits(text, edits), edits)
 
+
+_TOKENS_OF = _TOKEN.findall
+_LAST_SPACE_BEFORE = re.compile(r".*\s", re.DOTALL).match
+_SPACE = re.compile(r"\s")
+#: What the name test skips forward over: whitespace and the joiners "-’'&".
+_NAME_JOINERS = re.compile(r"[\s\-’'&]*")
 
 _LAST_SPACE = re.compile(r".*\s", re.DOTALL)
 _LAST_WORD_EDGE = re.compile(r".*(?:(?<=[^\W_])(?=[\W_])|(?<=[\W_])(?=[^\W_]))", re.DOTALL)

@@ -37,7 +37,7 @@ from .lexicon import NUM_SLOT, Entry, Lexicon
 from .tokens import NUM_KEY, WORD_PATTERN
 
 __all__ = ["RuleConstants", "rule_constants", "nothing_to_do", "reference_mode", "optimised",
-           "gate_log_ratio"]
+           "gate_log_ratio", "inert_tokens"]
 
 _reference = False
 
@@ -140,6 +140,29 @@ def gate_log_ratio() -> float:
     from .resolve import AMBIGUOUS_GATE
 
     return (math.log(AMBIGUOUS_GATE / (1 - AMBIGUOUS_GATE)) - SPUN_PRIOR_LOGODDS) / EVIDENCE_WEIGHT
+
+
+@functools.lru_cache(maxsize=16)
+def inert_tokens(lexicon: Lexicon) -> tuple[frozenset, frozenset] | None:
+    """The tokens of artifact and name rules' spun forms: (lowercase tokens of
+    case-folded rules plus the number words of builtin/numeral, exact tokens
+    of name rules). A token outside both (and not a number, which a ``<num>``
+    slot matches) can be part of no artifact or name match but a brace's.
+
+    The created-match check skips an edit whose tokens are all outside.
+    """
+    from .candidates import _NUMBER_WORDS
+
+    folded, exact = set(_NUMBER_WORDS), set()
+    for key, entries in lexicon.index.items():
+        parts = {p.lstrip(" ") for p in key}
+        for e in entries:
+            if e.artifact or e.name:
+                if e.name:
+                    exact.update(parts)
+                else:
+                    folded.update(parts)
+    return frozenset(folded), frozenset(exact)
 
 
 # -- the clean screen ---------------------------------------------------------

@@ -40,6 +40,7 @@ from typing import NamedTuple
 from .candidates import Candidate, Segment
 from .detect import ARTIFACT_NATURAL, DocumentEvidence, choice_prob
 from .lexicon import Lexicon
+from .precompute import optimised, rule_constants
 from .scoring import ContextModel, lm_word, lm_words
 
 __all__ = ["AMBIGUOUS_GATE", "Decision", "resolve"]
@@ -150,13 +151,21 @@ class _Cluster:
         self.keep_base = math.log(1 - spun * rate)
         self.edit_terms: list[list[float]] = []
         self.repl_words: list[list[list[str | None]]] = []
+        table = rule_constants(lexicon, model) if optimised() else None
         for c in cluster:
             terms, words = [], []
-            for rank, o in enumerate(c.originals):
-                r = spun * min(max(evidence.rate_of(o, c), _RATE_EPS), 1 - _RATE_EPS)
-                q = choice_prob(lexicon, o, rank)
-                terms.append(math.log(r * q))
-                words.append(lm_words(o))
+            if table is not None:  # the same values, computed once per rule
+                consts = table.get(c.entry, c.originals)
+                for o, q in zip(c.originals, consts.choice):
+                    r = spun * min(max(evidence.rate_of(o, c), _RATE_EPS), 1 - _RATE_EPS)
+                    terms.append(math.log(r * q))
+                words = list(consts.original_words)
+            else:
+                for rank, o in enumerate(c.originals):
+                    r = spun * min(max(evidence.rate_of(o, c), _RATE_EPS), 1 - _RATE_EPS)
+                    q = choice_prob(lexicon, o, rank)
+                    terms.append(math.log(r * q))
+                    words.append(lm_words(o))
             self.edit_terms.append(terms)
             self.repl_words.append(words)
         self.groups = _components(cluster)
@@ -260,6 +269,30 @@ def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
         forbidden.update(group_of[k] if over_untouched[k] < threshold else (k,))
 
 
+def _decide_single(cl: _Cluster, threshold: float) -> list[Decision]:
+    """:func:`_decide` for a cluster of one candidate (three in four clusters).
+
+    With one candidate the general loop reduces to this: the best reading
+    (keep wins ties, as it comes first there) and, for a restoration, its
+    margin over keeping and over the best other original. Forbidding the
+    candidate after a weak margin leaves only "keep", so no decision.
+    """
+    c = cl.cands[0]
+    best_s, best_r = cl.score((-1,)), -1
+    keep = best_s
+    scores = []
+    for r in range(len(c.originals)):
+        s = cl.score((r,))
+        scores.append(s)
+        if s > best_s:
+            best_s, best_r = s, r
+    if best_r < 0:
+        return []
+    rival = max((s for r, s in enumerate(scores) if r != best_r), default=-math.inf)
+    margin = best_s - _logaddexp(keep, rival)
+    return [Decision(c, c.originals[best_r], margin)] if margin >= threshold else []
+
+
 def resolve(segment: Segment, lexicon: Lexicon, model: ContextModel,
             evidence: DocumentEvidence, threshold: float) -> list[Decision]:
     """Accepted restorations for one segment, sorted and non-overlapping."""
@@ -270,7 +303,9 @@ def resolve(segment: Segment, lexicon: Lexicon, model: ContextModel,
     out: list[Decision] = []
     for cluster in _clusters(candidates):
         for part in _split(cluster):
-            for d in _decide(_Cluster(part, segment, lexicon, model, evidence), threshold):
+            cl = _Cluster(part, segment, lexicon, model, evidence)
+            decide = _decide_single if len(part) == 1 and optimised() else _decide
+            for d in decide(cl, threshold):
                 if not out or d.candidate.start >= out[-1].candidate.end:
                     out.append(d)
     return out
