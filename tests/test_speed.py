@@ -186,3 +186,56 @@ def test_user_lexicon_rules_are_screened_too(tmp_path):
     assert not nothing_to_do(text, cfg.lexicon())
     assert fix_text(text, cfg) == reference(text, lexicons=(str(lex),))
     assert fix_text(text, cfg) != text
+
+
+# -- start-up: the model tables load by need, with the same values ---------------
+
+def test_unigrams_read_directly_equal_wordfreq():
+    import wordfreq
+
+    from respin.scoring import load_unigrams
+
+    assert load_unigrams() == wordfreq.get_frequency_dict("en")
+
+
+def test_lazy_unigrams_answer_as_the_dict_before_and_after_it_is_built():
+    import random
+
+    from respin import scoring
+
+    table = scoring.load_unigrams()
+    lazy = scoring._unigram_table()
+    assert isinstance(lazy, scoring.LazyUnigrams)
+    words = random.Random(7).sample(sorted(table), 300) + ["percent", "zzzqqq", "", "p.c", "a\x00b"]
+    for w in words:  # the first lookups read the joined text, the rest the dict
+        assert lazy.get(w, 0.0) == table.get(w, 0.0), w
+    assert lazy._table is not None
+
+
+def test_lazy_bigrams_answer_as_the_dict_before_and_after_it_is_built():
+    import random
+
+    from respin import scoring
+
+    table = scoring.load_bigrams()
+    lazy = scoring._bigram_table()
+    assert isinstance(lazy, scoring.LazyBigrams)
+    keys = random.Random(7).sample(sorted(table), 400) + ["provide chain", "supply chain", "x y"]
+    for k in keys:
+        assert lazy.get(k) == table.get(k), k
+    assert lazy._table is not None
+
+
+# -- parallel: the parent only reads, segments and writes -------------------------
+
+def test_fix_segments_joined_equals_fix_lines_in_one_and_two_processes():
+    from respin.fixes import fix_lines, fix_segments, split_lines
+
+    text = ("Shares rose 3 p.c in the provide chain {industry}.\n" * 40
+            + "The financial outlook is important, officials said.\n" * 40)
+    cfg = Config(max_segment_chars=1000)
+    want = "".join(fix_lines(split_lines(text), cfg))
+    assert "".join(fix_segments(split_lines(text), cfg)) == want
+    assert "".join(fix_segments(split_lines(text), cfg, jobs=2)) == want
+    assert "".join(fix_lines(split_lines(text), cfg, jobs=2)) == want
+    assert want != text

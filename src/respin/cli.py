@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import gc
 import io
 import json
 import os
@@ -268,6 +269,9 @@ def _demo_pieces() -> Iterator[str]:
 
 def _run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO) -> int:
     config = _config(args)
+    # the lexicon is loaded: keep its long-lived objects out of the garbage
+    # collector's passes (see fixes._start_worker; workers do the same)
+    gc.freeze()
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     if args.output != "-" and args.input != "-" and _same_file(args.input, args.output):
         raise _Fail(SAME_FILE.format(path=args.input))
@@ -332,6 +336,14 @@ def _run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO) -> int:
 
 def _restore(pieces: Iterator[str], config: Config, jobs: int, args: argparse.Namespace,
              out: TextIO, edits_out: TextIO | None) -> None:
+    if not args.diff and edits_out is None:
+        # plain output: segments in, segments out (no per-line work here,
+        # so with --jobs N the parent only reads, segments and writes)
+        from .fixes import fix_segments
+
+        for text in fix_segments(pieces, config, jobs):
+            out.write(text)
+        return
     color = args.color == "always" or (args.color == "auto" and args.output == "-"
                                         and sys.stdout.isatty())
     line, column, offset = 1, 0, 0
