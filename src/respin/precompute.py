@@ -183,6 +183,7 @@ class _Screen(NamedTuple):
 
 #: Horizontal whitespace: the gaps a phrase key folds to one " " (tokens.gap_key).
 _HSPACE_RUN = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2009\u202f]|  ")
 _SIGMAS = frozenset("Σσς")
 
 
@@ -196,9 +197,10 @@ def _screen(lexicon: Lexicon) -> _Screen:
     how many of its words are originals (which a match would take from the
     untouched count).
 
-    The screen counts words in the lowercased text, which lowers each word
-    as the matcher does (token by token) except for the final-sigma rule;
-    so a rule with a sigma makes any text with a sigma go the full way.
+    The screen lowers each word alone, as the matcher does; the literal
+    probes look in the lowercased text, which lowers as the matcher does
+    except for the final-sigma rule, so a rule with a sigma sends any text
+    with a sigma the full way.
     """
     index: dict[str, list] = {}
     usable, fragile = True, False
@@ -312,17 +314,18 @@ def _under(text: str, lexicon: Lexicon, screen: _Screen, get_table, limit: float
             pos = max(pos, b)
         parts.append(text[pos:])
         text = "\n".join(parts)
-    lower = text.lower()
-    if screen.fragile and not _SIGMAS.isdisjoint(lower):
+    if screen.fragile and not _SIGMAS.isdisjoint(text):
         return False
     folded: list[str] = []  # the text and its lowercase with whitespace runs as " ", when asked
 
     def haystack(name: bool) -> str:
         if not folded:
-            flat = _HSPACE_RUN.sub(" ", text)
+            # with no tab, odd space or double space, folding changes nothing
+            flat = _HSPACE_RUN.sub(" ", text) if _ODD_SPACE.search(text) else text
             folded.extend((flat.lower(), flat))
         return folded[name]
-    seq = _WORD.findall(lower)
+    text_words = _WORD.findall(text)
+    seq = list(map(str.lower, text_words))  # each word lowered alone, as the matcher does
     counts = Counter(seq)
     neighbours = Counter(zip(seq, seq[1:]))
     found = []           # (n, log r, originals_in, probe, name) of rules whose words occur
@@ -366,7 +369,7 @@ def _under(text: str, lexicon: Lexicon, screen: _Screen, get_table, limit: float
         # Untouched originals pull the best rate down: count the lowercase
         # ones (exact tokens), less any a match or a blanked span's edge could take.
         if untouched_all is None:
-            exact = Counter(_WORD.findall(text))
+            exact = Counter(text_words)
             untouched_all = sum(exact[w] for w in exact.keys() & screen.originals) - 2 * len(spans)
         untouched = untouched_all - covered
         if untouched > 0 and _max_gain(terms, untouched) < limit:
