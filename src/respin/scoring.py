@@ -89,7 +89,7 @@ class LazyBigrams:
             return self._table.get(key, default)
         self._left -= 1
         if self._left < 0:
-            self._table = _parse_bigrams(self._text)
+            self._table = _parse_bigrams(self._text[1:])  # (less the leading "\n")
             self._text = None
             return self._table.get(key, default)
         i = _last(self._text, "\n" + key + " ")
