@@ -210,6 +210,27 @@ class _Cluster:
         return total + self.model.logp_sequence(self.prev, seq)
 
 
+    def score_single(self, r: int) -> float:
+        """:meth:`score` of ``(r,)`` for a cluster of one candidate: the same
+        terms added in the same order, without the general bookkeeping."""
+        total = 0.0
+        if r < 0:
+            total += self.keep_base           # its one overlap group is untouched
+            if self.artifacts:                # and none of its tokens rewritten
+                total += _LOG_ARTIFACT
+            seq: list[str | None] = []
+            breaks, words = self.line_breaks, self.token_words
+            for i in range(self.hi - self.lo):
+                if breaks[i]:
+                    seq.append(None)
+                seq.append(words[i])
+        else:
+            seq = list(self.repl_words[0][r])
+            total += self.edit_terms[0][r]
+        seq.extend(self.right)
+        return total + self.model.logp_sequence(self.prev, seq)
+
+
 def _logaddexp(a: float, b: float) -> float:
     hi, lo = max(a, b), min(a, b)
     return hi if lo == -math.inf else hi + math.log1p(math.exp(lo - hi))
@@ -278,11 +299,11 @@ def _decide_single(cl: _Cluster, threshold: float) -> list[Decision]:
     candidate after a weak margin leaves only "keep", so no decision.
     """
     c = cl.cands[0]
-    best_s, best_r = cl.score((-1,)), -1
+    best_s, best_r = cl.score_single(-1), -1
     keep = best_s
     scores = []
     for r in range(len(c.originals)):
-        s = cl.score((r,))
+        s = cl.score_single(r)
         scores.append(s)
         if s > best_s:
             best_s, best_r = s, r
