@@ -239,3 +239,33 @@ def test_fix_segments_joined_equals_fix_lines_in_one_and_two_processes():
     assert "".join(fix_segments(split_lines(text), cfg, jobs=2)) == want
     assert "".join(fix_lines(split_lines(text), cfg, jobs=2)) == want
     assert want != text
+
+
+# -- respin-bench --speed ------------------------------------------------------------
+
+def test_bench_speed_prints_every_figure(capsys):
+    pytest.importorskip("ftfy")
+    import json
+
+    from respin.bench.cli import main
+
+    assert main(["--speed", "--seconds", "0.2", "--stream-mb", "0.2", "--sizes", "0.1",
+                 "--jobs", "1,2", "--json"]) == 0
+    out = capsys.readouterr()
+    result = json.loads(out.out)
+    for name in ("clean news", "spun news"):
+        assert result[name]["respin_mb_s"] > 0 and result[name]["ftfy_mb_s"] > 0
+        assert result[name]["ratio"] == pytest.approx(
+            result[name]["respin_mb_s"] / result[name]["ftfy_mb_s"])
+    assert 0 < result["cold_start_s"] < 30
+    assert [j["jobs"] for j in result["jobs"]] == [1, 2]
+    assert all(j["peak_rss_mb"] > 10 for j in result["jobs"])
+    table = out.err
+    assert "respin/ftfy" in table and "cold start" in table and "--jobs 2" in table
+
+
+def test_bench_speed_rejects_bad_values(capsys):
+    from respin.bench.cli import main
+
+    assert main(["--speed", "--jobs", "0"]) == 1
+    assert "respin-bench error:" in capsys.readouterr().err
