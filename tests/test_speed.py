@@ -269,3 +269,20 @@ def test_bench_speed_rejects_bad_values(capsys):
 
     assert main(["--speed", "--jobs", "0"]) == 1
     assert "respin-bench error:" in capsys.readouterr().err
+
+
+def test_lazy_tables_are_safe_to_share_between_threads():
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    from respin import scoring
+
+    uni, bi = scoring.load_unigrams(), scoring.load_bigrams()
+    lazy_uni, lazy_bi = scoring._unigram_table(), scoring._bigram_table()
+    words = random.Random(3).sample(sorted(uni), 200) + ["zzqq"] * 20
+    pairs = random.Random(3).sample(sorted(bi), 200) + ["zz qq"] * 20
+    with ThreadPoolExecutor(8) as pool:
+        got_u = list(pool.map(lambda w: lazy_uni.get(w, 0.0), words))
+        got_b = list(pool.map(lambda k: lazy_bi.get(k), pairs))
+    assert got_u == [uni.get(w, 0.0) for w in words]
+    assert got_b == [bi.get(k) for k in pairs]

@@ -22,6 +22,7 @@ See docs/scale.md for a local cluster, an existing one, and measured throughput.
 """
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from .config import Config, config_from_kwargs
@@ -30,6 +31,7 @@ from .fixes import fix_text
 __all__ = ["fix_bag", "fix_frame"]
 
 _warm: set[tuple] = set()
+_lock = threading.Lock()
 #: How many times this process loaded a lexicon and model (the tests check 1).
 loads = 0
 
@@ -41,15 +43,18 @@ def _ready(config: Config) -> None:
     key = (config.lexicons, config.use_default_lexicon)  # what the lexicon depends on
     if key in _warm:
         return
-    import gc
+    with _lock:  # a worker with several threads still loads once
+        if key in _warm:
+            return
+        import gc
 
-    from .scoring import context_model
+        from .scoring import context_model
 
-    config.lexicon()
-    context_model()
-    gc.freeze()
-    _warm.add(key)
-    loads += 1
+        config.lexicon()
+        context_model()
+        gc.freeze()
+        _warm.add(key)
+        loads += 1
 
 
 def _fix_records(texts, config: Config) -> list[str]:

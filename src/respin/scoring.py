@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+import threading
 from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
@@ -76,29 +77,35 @@ class LazyBigrams:
 
     Valid for the shipped file's shape, one "a b count" per line with single
     spaces; :func:`context_model` checks that shape and otherwise loads the
-    dict at once.
+    dict at once. Safe to share between threads (a Dask worker's).
     """
 
     def __init__(self, text: str) -> None:
         self._text: str | None = "\n" + text
         self._table: dict[str, int] | None = None
         self._left = LAZY_BIGRAM_LOOKUPS
+        self._lock = threading.Lock()
+
+    def _build(self) -> dict[str, int]:
+        with self._lock:
+            if self._table is None:
+                self._table = _parse_bigrams(self._text[1:])  # (less the leading "\n")
+                self._text = None
+        return self._table
 
     def get(self, key: str, default=None):
-        if self._table is not None:
-            return self._table.get(key, default)
-        self._left -= 1
-        if self._left < 0:
-            self._table = _parse_bigrams(self._text[1:])  # (less the leading "\n")
-            self._text = None
-            return self._table.get(key, default)
-        i = _last(self._text, "\n" + key + " ")
-        if i < 0:
-            return default
-        text = self._text
-        j = i + len(key) + 2
-        end = text.find("\n", j)
-        return int(text[j:end if end >= 0 else len(text)])
+        table, text = self._table, self._text
+        if table is None:
+            self._left -= 1
+            if self._left >= 0 and text is not None:
+                i = _last(text, "\n" + key + " ")
+                if i < 0:
+                    return default
+                j = i + len(key) + 2
+                end = text.find("\n", j)
+                return int(text[j:end if end >= 0 else len(text)])
+            table = self._build()
+        return table.get(key, default)
 
 
 def _last(text: str, needle: str) -> int:
@@ -190,7 +197,7 @@ class LazyUnigrams:
     """:func:`load_unigrams` by need: ``get`` finds the word in wordfreq's
     buckets joined into one text (the last bucket holding it, as the dict
     keeps the last) until :data:`LAZY_UNIGRAM_LOOKUPS` lookups, then builds
-    the same dict."""
+    the same dict. Safe to share between threads (a Dask worker's)."""
 
     _SEP = "\x00"
 
@@ -198,6 +205,7 @@ class LazyUnigrams:
         self._buckets: list[list[str]] | None = buckets
         self._table: dict[str, float] | None = None
         self._left = LAZY_UNIGRAM_LOOKUPS
+        self._lock = threading.Lock()
         sep = self._SEP
         parts, starts, pos = [], [], 0
         for bucket in buckets:
@@ -211,22 +219,25 @@ class LazyUnigrams:
         if self._text.count(sep) != sum(len(b) + 1 for b in buckets if b):
             self._build()
 
-    def _build(self) -> None:
-        self._table = _unigram_dict(self._buckets)
-        self._buckets = self._text = None
+    def _build(self) -> dict[str, float]:
+        with self._lock:
+            if self._table is None:
+                self._table = _unigram_dict(self._buckets)
+                self._buckets = self._text = None
+        return self._table
 
     def get(self, word: str, default=None):
-        if self._table is None:
+        table, text = self._table, self._text
+        if table is None:
             self._left -= 1
-            if self._left < 0 or self._SEP in word:
-                self._build()
-        if self._table is not None:
-            return self._table.get(word, default)
-        i = _last(self._text, self._SEP + word + self._SEP)
-        if i < 0:
-            return default
-        index = bisect.bisect_right(self._starts, i) - 1
-        return 10 ** (-index / 100)
+            if self._left >= 0 and text is not None and self._SEP not in word:
+                i = _last(text, self._SEP + word + self._SEP)
+                if i < 0:
+                    return default
+                index = bisect.bisect_right(self._starts, i) - 1
+                return 10 ** (-index / 100)
+            table = self._build()
+        return table.get(word, default)
 
 
 def _unigram_table():
