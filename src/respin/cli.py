@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
+import gc
 import io
 import itertools
 import json
@@ -434,6 +435,10 @@ def _check_not_input(path: str | None, source: tuple[int, int] | None, name: str
 def _run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO) -> int:
     _check_usage(args)
     config = _config(args)
+    # the lexicon is loaded: keep its long-lived objects out of the garbage
+    # collector's passes (see fixes._init_worker; workers do the same)
+    config.lexicon()
+    gc.freeze()
     jobs = _jobs(args.jobs)
     source = None
     if not args.demo:
@@ -479,6 +484,16 @@ def _run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO) -> int:
 
 def _restore(pieces: Iterator[str], config: Config, jobs: int, args: argparse.Namespace,
              out: TextIO, edits_out: TextIO | None) -> None:
+    if not args.diff and edits_out is None and not args.line_buffered:
+        # plain output: segments in, segments out (no per-line work here,
+        # so with --jobs N the parent only reads, segments and writes)
+        from .fixes import fix_segments
+
+        segments = fix_segments(pieces, config, jobs)
+        with contextlib.closing(segments):  # an error or a signal stops the workers at once
+            for text in segments:
+                out.write(text)
+        return
     color = args.color == "always" or (args.color == "auto" and args.output == "-"
                                         and sys.stdout.isatty())
     # closing: an error or a signal while writing stops the worker processes at once

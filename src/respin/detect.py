@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from .candidates import Candidate, Segment, _name_protected, analyse
 from .config import Config, check_text, config_from_kwargs
 from .lexicon import Entry, Lexicon
+from .precompute import optimised, rule_constants
 from .scoring import ContextModel, context_model, lm_words
 
 __all__ = ["Evidence", "DocumentEvidence", "estimate", "spin_score", "looks_spun",
@@ -278,7 +279,11 @@ def estimate(segment: Segment, lexicon: Lexicon, model: ContextModel,
         if low in lexicon.spun_forms_per_original and (t.text == low or _plain_capital(text, tokens, i)):
             untouched[low] += 1
     n_untouched = sum(untouched.values())
-    both = [_terms(c, lexicon, model, text) for c in segment.candidates]
+    if optimised():
+        table = rule_constants(lexicon, model)
+        both = [table.get(c.entry, c.originals).terms for c in segment.candidates]
+    else:
+        both = [_terms(c, lexicon, model, text) for c in segment.candidates]
     evidence_pairs = [(a, sum(b for _, b in outs)) for _, (a, outs) in both]
     weights = _repeat_weights(segment.candidates)
     # Document-level evidence uses every untouched original ...

@@ -39,7 +39,10 @@ class Edit:
 
     def shifted(self, offset: int) -> Edit:
         """The same edit with offsets moved by ``offset`` (segment -> document offsets)."""
-        return dataclasses.replace(self, start=self.start + offset, end=self.end + offset)
+        if not offset:
+            return self
+        return Edit(self.start + offset, self.end + offset, self.before, self.after, self.rule,
+                    self.score, self.source)
 
 
 class ExplainedText(NamedTuple):

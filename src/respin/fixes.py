@@ -21,16 +21,17 @@ import re
 import signal
 from collections.abc import Iterable, Iterator
 
-from .candidates import Segment, analyse, find_candidates, protected_mask
-from .tokens import tokenize
+from .candidates import _OPENERS, Segment, analyse, find_candidates, protected_mask
+from .tokens import _TOKEN, tokenize
 from .config import Config, check_text, config_from_kwargs
 from .detect import estimate
 from .edits import Edit, ExplainedText, apply_edits, article_for, transfer_case
+from .precompute import inert_tokens, nothing_to_do, optimised
 from .resolve import Decision, resolve
 from .scoring import context_model
 
-__all__ = ["fix_text", "fix_and_explain", "fix_lines", "fix_stream", "explain_segment", "split_lines",
-           "resolve_jobs"]
+__all__ = ["fix_text", "fix_and_explain", "fix_lines", "fix_segments", "fix_stream",
+           "explain_segment", "split_lines", "resolve_jobs"]
 
 
 def _first_word(s: str) -> str:
@@ -84,22 +85,145 @@ def _created_matches(text: str, edits: list[Edit], lexicon) -> set[int]:
         spans.append((e.start + shift, e.start + shift + len(e.after)))
         shift += len(e.after) - (e.end - e.start)
     restored = apply_edits(text, edits)
-    tokens = tokenize(restored)
+    back = _longest_spun_form(lexicon) - 1
+    if not optimised():
+        return _created_in(restored, 0, list(range(len(spans))), spans, back, lexicon)
+    # Such a match holds a token of the edit's text that some artifact or
+    # name rule has (see inert_tokens); and only the lines around such edits
+    # can hold it: read those windows again, not the whole segment.
+    inert = inert_tokens(lexicon)
+    windows: list[list[int]] = []
+    braces = "{" in restored
+    for a, b in spans:
+        if not braces and (_inert(restored, a, b, inert) or not _maybe_created(restored, a, b, back,
+                                                                                lexicon)):
+            continue
+        ws, we = _window(restored, a, b, back)
+        if windows and ws <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], we)
+        else:
+            windows.append([ws, we])
+    bad: set[int] = set()
+    k = 0
+    for ws, we in windows:  # each with every edit inside it, as the full check has
+        while spans[k][0] < ws:
+            k += 1
+        ks = []
+        while k < len(spans) and spans[k][1] <= we:
+            ks.append(k)
+            k += 1
+        bad |= _created_in(restored[ws:we], ws, ks, spans, back, lexicon)
+    return bad
+
+
+def _maybe_created(text: str, a: int, b: int, back: int, lexicon) -> bool:
+    """Whether an artifact or name match may overlap [a, b) and reach beyond it,
+    judged on a few hundred characters around it with nothing protected.
+
+    Every match the full check finds there, this finds too: cut at
+    whitespace, the excerpt has the same tokens; with no protection mask,
+    and with the excerpt's edge read as a line start (sentence-initial, no
+    glued neighbour, no shouted line), the matcher only accepts more. So
+    False proves the edit creates nothing (braces excepted: the caller
+    sends those to the full check).
+    """
+    n, reach = len(text), 8 * (back + 1)
+    while True:  # enough whole tokens on both sides for any match through [a, b)
+        x, y = max(0, a - reach), min(n, b + reach)
+        if x > 0:  # start after the first whitespace past x: no token is cut
+            m = _SPACE.search(text, x, a)
+            x = m.end() if m else -1
+        if y < n:  # end at the last whitespace before y
+            m = _LAST_SPACE_BEFORE(text, b, y)
+            y = m.end() if m else -1
+        if x >= 0 and y >= 0 and (x == 0 or len(_TOKENS_OF(text, x, a + 1)) > back) \
+                and (y == n or len(_TOKENS_OF(text, b, y)) > back):
+            break
+        reach *= 4
+    excerpt = text[x:y]
+    tokens = tokenize(excerpt)
+    positions = [t.start for t in tokens]
+    a, b = a - x, b - x
+    first = max(bisect.bisect_right(positions, a) - 1, 0)
+    starts = range(max(first - back, 0), bisect.bisect_left(positions, b))
+    for m in find_candidates(excerpt, lexicon, tokens, [False] * len(tokens), starts):
+        if (m.entry.artifact or m.entry.name) and m.start < b and a < m.end \
+                and (m.start < a or m.end > b):
+            return True
+    return False
+
+
+def _inert(text: str, a: int, b: int, inert) -> bool:
+    """Whether no token overlapping [a, b) (the edit's text, with whatever is
+    glued to it) can be part of an artifact or name rule's match."""
+    x, reach = -1, 64
+    while x < 0:  # just after the last whitespace before a (looking back a little at a time)
+        lo = max(0, a - reach)
+        m = _LAST_SPACE_BEFORE(text, lo, a)
+        x = m.end() if m else (0 if lo == 0 else -1)
+        reach *= 4
+    y = _SPACE.search(text, b)
+    y = y.start() if y else len(text)
+    folded, exact = inert
+    for t in _TOKENS_OF(text, x, y):
+        if t.lower() in folded or t in exact or t[0].isdigit():
+            return False
+    return True
+
+
+def _created_in(text: str, offset: int, ks: list[int], spans: list[tuple[int, int]], back: int,
+                lexicon) -> set[int]:
+    """The created-match check on ``text`` (the restored segment or a window of
+    it starting at ``offset``) for the edits ``ks`` whose spans lie in it."""
+    tokens = tokenize(text)
     positions = [t.start for t in tokens]
     # only a match starting at most (longest spun form - 1) tokens before an
     # edit can reach into it: match from those token positions only
-    back = _longest_spun_form(lexicon) - 1
     starts: set[int] = set()
-    for a, b in spans:
+    for k in ks:
+        a, b = spans[k][0] - offset, spans[k][1] - offset
         first = max(bisect.bisect_right(positions, a) - 1, 0)
         starts.update(range(max(first - back, 0), bisect.bisect_left(positions, b)))
-    found = find_candidates(restored, lexicon, tokens, protected_mask(restored, tokens), sorted(starts))
+    found = find_candidates(text, lexicon, tokens, protected_mask(text, tokens), sorted(starts))
     bad = set()
     for m in found:
         if m.entry.artifact or m.entry.name:
-            bad.update(k for k, (a, b) in enumerate(spans)
-                       if m.start < b and a < m.end and (m.start < a or m.end > b))
+            ms, me = m.start + offset, m.end + offset
+            bad.update(k for k in ks
+                       if ms < spans[k][1] and spans[k][0] < me
+                       and (ms < spans[k][0] or me > spans[k][1]))
     return bad
+
+
+def _window(text: str, a: int, b: int, back: int) -> tuple[int, int]:
+    """Whole lines of ``text`` around the span [a, b) in which the created-match
+    check finds exactly what it finds in the whole text.
+
+    Everything the matcher looks at is on the match's own line (tokens,
+    quotes, URLs and gaps never cross a line break), except for three looks
+    across lines, which the window takes in: the ``back`` tokens before the
+    span where a match may start; the sentence-start test, which skips back
+    over openers to one token and the token before it; and the name test,
+    which skips forward over "-", "’", "'" and "&" to the next token.
+    """
+    start = text.rfind("\n", 0, a) + 1
+    # tokens starting at or before a, from the window start: need back + 1
+    while start > 0 and len(_TOKENS_OF(text, start, a + 1)) <= back:
+        start = text.rfind("\n", 0, start - 1) + 1
+    k = start
+    while k > 0 and (text[k - 1].isspace() or text[k - 1] in _OPENERS):
+        k -= 1
+    if k > 0:  # k ends the token before any openers; take its line ...
+        k = text.rfind("\n", 0, k - 1) + 1
+        while k > 0 and text[k - 1].isspace():
+            k -= 1
+        # ... and the line of the token before it
+        k = text.rfind("\n", 0, k - 1) + 1 if k > 0 else 0
+    end = text.find("\n", b)
+    if end >= 0:
+        m = _NAME_JOINERS.match(text, end)
+        end = text.find("\n", m.end())
+    return k, len(text) if end < 0 else end + 1
 
 
 @functools.lru_cache(maxsize=16)
@@ -108,13 +232,22 @@ def _longest_spun_form(lexicon) -> int:
     return max((len(key) for key in lexicon.index), default=1)
 
 
+#: Segments shorter than this skip the clean screen: the full pipeline on a
+#: sentence costs about what the screen does, and a one-sentence cold start
+#: is spared building the screen's index (10-20 ms; measured 2026-12-02).
+SCREEN_MIN_CHARS = 200
+
+
 def explain_segment(text: str, config: Config, glued: bool = False) -> ExplainedText:
-    """Restore one segment. Text without lexicon matches returns at once, unscored.
+    """Restore one segment. Text without lexicon matches returns at once, unscored,
+    and so does text that :func:`respin.precompute.nothing_to_do` proves clean.
 
     ``glued``: the segment starts inside a word (a run of letters too long for
     one segment was cut hard), so its first token is a fragment, not a word.
     """
     lexicon = config.lexicon()
+    if optimised() and len(text) >= SCREEN_MIN_CHARS and nothing_to_do(text, lexicon):
+        return ExplainedText(text, [])
     segment = analyse(text, lexicon)
     if glued and segment.candidates and segment.candidates[0].first == 0:
         segment = segment._replace(candidates=[c for c in segment.candidates if c.first > 0])
@@ -131,6 +264,12 @@ def explain_segment(text: str, config: Config, glued: bool = False) -> Explained
         edits = [e for k, e in enumerate(edits) if k not in bad]
     return ExplainedText(apply_edits(text, edits), edits)
 
+
+_TOKENS_OF = _TOKEN.findall
+_LAST_SPACE_BEFORE = re.compile(r".*\s", re.DOTALL).match
+_SPACE = re.compile(r"\s")
+#: What the name test skips forward over: whitespace and the joiners "-’'&".
+_NAME_JOINERS = re.compile(r"[\s\-’'&]*")
 
 _LAST_SPACE = re.compile(r".*\s", re.DOTALL)
 _LAST_WORD_EDGE = re.compile(r".*(?:(?<=[^\W_])(?=[\W_])|(?<=[\W_])(?=[^\W_]))", re.DOTALL)
@@ -297,53 +436,93 @@ def kill_workers() -> None:
                 pass
 
 
-def _init_worker() -> None:
+def _init_worker(config: Config) -> None:
     """Workers leave interrupts to the parent, which stops them: Ctrl-C reaches
     the whole process group, and a worker that raised KeyboardInterrupt would
     print a traceback. SIGTERM kills a worker outright (the parent's handler
-    is inherited through fork and must not run here)."""
+    is inherited through fork and must not run here). Then each worker loads
+    the lexicon once and calls ``gc.freeze()``: the long-lived tables and tries
+    are never traversed by the collector again (issue 11: garbage collection
+    took 12-21% of spun-text time; freezing saved 7-13%)."""
+    import gc
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    config.lexicon()
+    gc.freeze()
 
 
 def _map_segments(segments: Iterable[_Pieces], config: Config,
                   jobs: int) -> Iterator[tuple[_Pieces, list[tuple[str, list[Edit]]]]]:
     """Fix segments in order, in ``jobs`` worker processes when ``jobs > 1``.
 
-    At most ``2 * jobs`` segments are in flight, so memory stays bounded. On an
-    error, an interrupt or ``close()``, the workers are killed at once.
+    At most ``2 * jobs`` segments are in flight, so memory stays bounded.
     """
     if jobs <= 1:
         for seg in segments:
             yield seg, _fix_segment(seg, config)
         return
+    held = []
+
+    def keep(seg: _Pieces) -> _Pieces:
+        held.append(seg)
+        return seg
+    for result in _parallel((keep(seg) for seg in segments), _fix_segment, config, jobs):
+        yield held.pop(0), result
+
+
+def _parallel(items: Iterable, fn, config: Config, jobs: int) -> Iterator:
+    """``fn(item, config)`` for each item, in order, in ``jobs`` worker processes,
+    at most ``2 * jobs`` items in flight. Each worker loads the lexicon once and
+    freezes it out of the garbage collector's sight (:func:`_init_worker`). On
+    an error, an interrupt or ``close()``, the workers are killed at once.
+    """
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
     from ._startup import critical
 
     config.lexicon()  # a bad lexicon fails here, once, not in every worker
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config,))
     _POOLS.add(pool)
     try:
         window: deque = deque()
-        for seg in segments:
+        for item in items:
             with critical():  # submit forks the workers: no exception may cut into that
-                fut = pool.submit(_fix_segment, seg, config)
-            window.append((seg, fut))
+                fut = pool.submit(fn, item, config)
+            window.append(fut)
             if len(window) >= 2 * jobs:
-                done_seg, fut = window.popleft()
-                yield done_seg, fut.result()
+                yield window.popleft().result()
         while window:
-            done_seg, fut = window.popleft()
-            yield done_seg, fut.result()
+            yield window.popleft().result()
     except BaseException:
         _kill_pool(pool)
         raise
     _POOLS.discard(pool)
     pool.shutdown(wait=True)
+
+
+def _fix_joined(item: tuple[str, bool], config: Config) -> str:
+    text, glued = item
+    return explain_segment(text, config, glued).text
+
+
+def fix_segments(lines: Iterable[str], config: Config, jobs: int = 1) -> Iterator[str]:
+    """The restored text, one string per segment: ``"".join(fix_segments(lines))
+    == "".join(fix_lines(lines))``, with no per-line work after segmenting.
+
+    The CLI's plain output path: with ``jobs > 1`` the parent process only
+    reads, segments and writes; segments travel as one string each.
+    """
+    items = (("".join(p for _, _, p in seg), seg.glued)
+             for seg in _segments(lines, config.max_segment_chars))
+    if jobs <= 1:
+        for item in items:
+            yield _fix_joined(item, config)
+    else:
+        yield from _parallel(items, _fix_joined, config, jobs)
 
 
 def fix_stream(lines: Iterable[str], config: Config, jobs: int = 1) -> Iterator[tuple[str, list[Edit]]]:

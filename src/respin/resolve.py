@@ -41,6 +41,7 @@ from typing import NamedTuple
 from .candidates import Candidate, Segment
 from .detect import ARTIFACT_NATURAL, DocumentEvidence, choice_prob
 from .lexicon import Lexicon
+from .precompute import optimised, rule_constants
 from .scoring import ContextModel, lm_word, lm_words
 
 __all__ = ["AMBIGUOUS_GATE", "Decision", "resolve"]
@@ -151,14 +152,20 @@ class _Cluster:
         self.keep_base = math.log(1 - spun * rate)
         self.edit_terms: list[list[float]] = []
         self.repl_words: list[list[list[str | None]]] = []
+        table = rule_constants(lexicon, model) if optimised() else None
         for c in cluster:
             terms, words = [], []
+            if table is not None:  # the same values, computed once per rule
+                consts = table.get(c.entry, c.originals)
+                choices, words = consts.choice, list(consts.original_words)
+            else:
+                choices = [choice_prob(lexicon, o, rank, c.entry) for rank, o in enumerate(c.originals)]
+                words = [lm_words(o) for o in c.originals]
             spun_text = text[c.start:c.end]
             observed = (c.entry.counts is not None and c.entry.own is not None
                         and sum(c.entry.counts) + c.entry.own >= OBSERVED_MIN)
-            for rank, o in enumerate(c.originals):
+            for rank, (o, q) in enumerate(zip(c.originals, choices)):
                 r = spun * min(max(evidence.rate_of(o, c), _RATE_EPS), 1 - _RATE_EPS)
-                q = choice_prob(lexicon, o, rank, c.entry)
                 term = math.log(r * q)
                 if observed:
                     # seen in real pairs: their counts, with the modelled
@@ -167,7 +174,6 @@ class _Cluster:
                     term = self.keep_base + math.log(spun) + observed_log_odds(
                         c.entry, rank, o, spun_text, term - self.keep_base - math.log(spun), model)
                 terms.append(term)
-                words.append(lm_words(o))
             self.edit_terms.append(terms)
             self.repl_words.append(words)
         self.groups = _components(cluster)
@@ -208,6 +214,27 @@ class _Cluster:
             if self.line_breaks[i - self.lo]:
                 seq.append(None)
             seq.append(self.token_words[i - self.lo])
+        seq.extend(self.right)
+        return total + self.model.logp_sequence(self.prev, seq)
+
+
+    def score_single(self, r: int) -> float:
+        """:meth:`score` of ``(r,)`` for a cluster of one candidate: the same
+        terms added in the same order, without the general bookkeeping."""
+        total = 0.0
+        if r < 0:
+            total += self.keep_base           # its one overlap group is untouched
+            if self.artifacts:                # and none of its tokens rewritten
+                total += _LOG_ARTIFACT
+            seq: list[str | None] = []
+            breaks, words = self.line_breaks, self.token_words
+            for i in range(self.hi - self.lo):
+                if breaks[i]:
+                    seq.append(None)
+                seq.append(words[i])
+        else:
+            seq = list(self.repl_words[0][r])
+            total += self.edit_terms[0][r]
         seq.extend(self.right)
         return total + self.model.logp_sequence(self.prev, seq)
 
@@ -315,6 +342,30 @@ def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
         forbidden.update(group_of[k] if over_untouched[k] < threshold else (k,))
 
 
+def _decide_single(cl: _Cluster, threshold: float) -> list[Decision]:
+    """:func:`_decide` for a cluster of one candidate (three in four clusters).
+
+    With one candidate the general loop reduces to this: the best reading
+    (keep wins ties, as it comes first there) and, for a restoration, its
+    margin over keeping and over the best other original. Forbidding the
+    candidate after a weak margin leaves only "keep", so no decision.
+    """
+    c = cl.cands[0]
+    best_s, best_r = cl.score_single(-1), -1
+    keep = best_s
+    scores = []
+    for r in range(len(c.originals)):
+        s = cl.score_single(r)
+        scores.append(s)
+        if s > best_s:
+            best_s, best_r = s, r
+    if best_r < 0:
+        return []
+    rival = max((s for r, s in enumerate(scores) if r != best_r), default=-math.inf)
+    margin = best_s - _logaddexp(keep, rival)
+    return [Decision(c, c.originals[best_r], margin)] if margin >= threshold else []
+
+
 def resolve(segment: Segment, lexicon: Lexicon, model: ContextModel,
             evidence: DocumentEvidence, threshold: float) -> list[Decision]:
     """Accepted restorations for one segment, sorted and non-overlapping."""
@@ -325,7 +376,9 @@ def resolve(segment: Segment, lexicon: Lexicon, model: ContextModel,
     out: list[Decision] = []
     for cluster in _clusters(candidates):
         for part in _split(cluster):
-            for d in _decide(_Cluster(part, segment, lexicon, model, evidence), threshold):
+            cl = _Cluster(part, segment, lexicon, model, evidence)
+            decide = _decide_single if len(part) == 1 and optimised() else _decide
+            for d in decide(cl, threshold):
                 if not out or d.candidate.start >= out[-1].candidate.end:
                     out.append(d)
     return out

@@ -7,6 +7,7 @@
     respin-bench --pair SPUN ORIG        # a parallel pair, aligned by the harness
     respin-bench --simulate OUT SRC...   # spin clean text into a gold-format corpus
     respin-bench --update-floor          # record the CI floor (benchmarks/floor.json)
+    respin-bench --speed                 # MB/s against ftfy, cold start, --jobs scaling
 
 The table goes to stderr, JSON to stdout with ``--json``; files go to
 ``--out`` (default ``results/``). Errors are one line on stderr starting
@@ -100,6 +101,17 @@ def _parser() -> argparse.ArgumentParser:
                     help="measure as --update-floor and fail if worse than the recorded floor")
     ap.add_argument("--top", type=int, default=20, metavar="N",
                     help="rows in the report's rule and example tables (default 20)")
+    ap.add_argument("--speed", action="store_true",
+                    help="measure speed instead: MB/s of respin and ftfy on the same clean and "
+                         "spun news, cold start, time against size, --jobs scaling, peak RSS")
+    ap.add_argument("--seconds", type=float, default=3.0, metavar="S",
+                    help="with --speed: CPU seconds per contender and text (default 3)")
+    ap.add_argument("--stream-mb", type=float, default=20.0, metavar="MB",
+                    help="with --speed: size of the file streamed through the CLI (default 20)")
+    ap.add_argument("--sizes", default="1,2,4,8", metavar="LIST",
+                    help="with --speed: input sizes in MB for time against size (default 1,2,4,8)")
+    ap.add_argument("--jobs", default="1,2", metavar="LIST",
+                    help="with --speed: --jobs values to compare (default 1,2)")
     ap.add_argument("--traceback", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--version", action="version", version=f"respin-bench {respin.__version__}")
     return ap
@@ -257,6 +269,25 @@ def _suites(args: argparse.Namespace, manifest: Manifest | None) -> list[Suite]:
     return suites
 
 
+def _speed(args: argparse.Namespace, manifest: Manifest | None) -> int:
+    from .speed import run_speed
+
+    if manifest is None:
+        raise BenchError(NO_MANIFEST)
+    sizes = _floats(args.sizes, "--sizes")
+    jobs = [int(j) for j in _floats(args.jobs, "--jobs")]
+    if args.seconds <= 0 or args.stream_mb <= 0 or not sizes or not jobs or min(jobs) < 1:
+        raise BenchError("--seconds, --stream-mb, --sizes and --jobs must be positive")
+    try:
+        result = run_speed(manifest, seconds=args.seconds, stream_mb=args.stream_mb, sizes=sizes,
+                           jobs=jobs, out=sys.stderr if args.json else sys.stdout)
+    except ValueError as exc:
+        raise BenchError(str(exc)) from None
+    if args.json:
+        print(json.dumps(result))
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.update_floor or args.check_floor:
         return _floor(args)
@@ -269,6 +300,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.simulate:
         return _simulate(args, manifest)
+    if args.speed:
+        return _speed(args, manifest)
     if args.top < 1:
         raise BenchError("--top must be at least 1")
     config = _config(args)

@@ -1,0 +1,435 @@
+"""Per-rule constants, computed once per lexicon, and the clean-text screen.
+
+Everything here is a cache of a pure function the pipeline already defines,
+so the optimised pipeline computes the same numbers as the reference one:
+
+- :func:`rule_constants` memoises, per rule (and per filled-in original for
+  ``<num>`` and built-in rules), :func:`respin.detect._terms` (the rule's
+  evidence terms), :func:`respin.detect.choice_prob` and the language-model
+  words of each original (what :mod:`respin.resolve` scores). It is **the one
+  place** where per-rule constants live: a change to the evidence or channel
+  maths in ``detect.py`` flows through here untouched.
+- :func:`nothing_to_do` proves, from word counts alone, that the full
+  pipeline would leave a segment unchanged (see its docstring for the proof).
+
+:func:`reference_mode` switches every shortcut off, so tests can compare the
+optimised pipeline with the unoptimised one on the same input.
+
+>>> import respin
+>>> from respin.scoring import context_model
+>>> lex = respin.default_lexicon()
+>>> nothing_to_do("The economy grew, officials said.", lex, context_model())
+True
+>>> nothing_to_do("The economy grew 3 p.c, officers stated.", lex, context_model())
+False
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from .lexicon import NUM_SLOT, Entry, Lexicon
+from .tokens import NUM_KEY, WORD_PATTERN
+
+__all__ = ["RuleConstants", "rule_constants", "nothing_to_do", "reference_mode", "optimised",
+           "gate_log_ratio", "inert_tokens"]
+
+_reference = False
+
+
+def optimised() -> bool:
+    """False inside :func:`reference_mode`: run the unoptimised pipeline."""
+    return not _reference
+
+
+@contextlib.contextmanager
+def reference_mode() -> Iterator[None]:
+    """Run the unoptimised reference pipeline inside this block (this process only).
+
+    No fast path, no cached rule constants, no single-candidate shortcut, and
+    the created-match check re-reads the whole restored segment. Output must
+    be identical either way; the tests compare the two.
+    """
+    global _reference
+    before, _reference = _reference, True
+    try:
+        yield
+    finally:
+        _reference = before
+
+
+class RuleConstants(NamedTuple):
+    """What never changes for one rule (with its originals filled in)."""
+
+    terms: tuple            # detect._terms: ((P(w)a(w), raw), (credited P(w)a(w), credited))
+    spin_log_ratio: float   # log(b / a) of the credited evidence pair: a match's most
+                            # possible addition to its segment's spin log-ratio
+    choice: tuple[float, ...]                  # detect.choice_prob per original, by rank
+    original_words: tuple[tuple[str | None, ...], ...]  # scoring.lm_words per original
+
+
+class _Table:
+    """Lazily filled per-rule constants of one lexicon under one context model."""
+
+    def __init__(self, lexicon: Lexicon, model) -> None:
+        self.lexicon, self.model = lexicon, model
+        self._memo: dict[tuple[int, tuple[str, ...]], RuleConstants] = {}
+
+    def get(self, entry: Entry, originals: tuple[str, ...]) -> RuleConstants:
+        """Constants of ``entry`` matched with these (slot-filled) ``originals``.
+
+        A match's evidence terms depend only on the rule, its filled-in
+        originals and the model's words for the matched text, which are the
+        rule's own key words lowercased (a number slot reads as no word);
+        so (rule id, originals) is the whole key.
+        """
+        key = (id(entry), originals)  # entries live as long as the lexicon (or forever)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._compute(entry, originals)
+            if len(self._memo) > 200_000:  # filled-in numbers are unbounded: bound memory
+                self._memo.clear()
+            self._memo[key] = found
+        return found
+
+    def _compute(self, entry: Entry, originals: tuple[str, ...]) -> RuleConstants:
+        from .candidates import Candidate
+        from .detect import _terms, choice_prob
+        from .scoring import lm_words
+
+        spun = _sample_text(entry, originals)
+        c = Candidate(0, 0, 0, len(spun), entry, originals)
+        terms = _terms(c, self.lexicon, self.model, spun)
+        a, outs = terms[1]
+        b = sum(x for _, x in outs)
+        log_r = math.log(b / a) if a > 0 and b > 0 else (-math.inf if b == 0 else math.inf)
+        return RuleConstants(
+            terms, log_r,
+            tuple(choice_prob(self.lexicon, o, rank, entry) for rank, o in enumerate(originals)),
+            tuple(lm_words(o) for o in originals))
+
+
+def _sample_text(entry: Entry, originals: tuple[str, ...]) -> str:
+    """A text the rule matches, with the same model words as any real match."""
+    if entry.id == "builtin/brace":
+        return "{" + originals[0] + "}"
+    if entry.id == "builtin/numeral":
+        from .candidates import _NUMBER_WORDS
+
+        return next(w for w, d in _NUMBER_WORDS.items() if d == originals[0])
+    return entry.spun.replace(NUM_SLOT, "0")
+
+
+@functools.lru_cache(maxsize=16)
+def rule_constants(lexicon: Lexicon, model) -> _Table:
+    """The per-rule constants table of ``lexicon`` under ``model`` (one per pair, cached)."""
+    return _Table(lexicon, model)
+
+
+def gate_log_ratio() -> float:
+    """The spin log-ratio at which a segment's spin probability reaches the gate.
+
+    Below it, :func:`respin.resolve.resolve` scores artifacts only.
+    """
+    from .detect import EVIDENCE_WEIGHT, SPUN_PRIOR_LOGODDS
+    from .resolve import AMBIGUOUS_GATE
+
+    return (math.log(AMBIGUOUS_GATE / (1 - AMBIGUOUS_GATE)) - SPUN_PRIOR_LOGODDS) / EVIDENCE_WEIGHT
+
+
+@functools.lru_cache(maxsize=16)
+def inert_tokens(lexicon: Lexicon) -> tuple[frozenset, frozenset] | None:
+    """The tokens of artifact and name rules' spun forms: (lowercase tokens of
+    case-folded rules plus the number words of builtin/numeral, exact tokens
+    of name rules). A token outside both (and not a number, which a ``<num>``
+    slot matches) can be part of no artifact or name match but a brace's.
+
+    The created-match check skips an edit whose tokens are all outside.
+    """
+    from .candidates import _NUMBER_WORDS
+
+    folded, exact = set(_NUMBER_WORDS), set()
+    for key, entries in lexicon.index.items():
+        parts = {p.lstrip(" ") for p in key}
+        for e in entries:
+            if e.artifact or e.name:
+                if e.name:
+                    exact.update(parts)
+                else:
+                    folded.update(parts)
+    return frozenset(folded), frozenset(exact)
+
+
+# -- the clean screen ---------------------------------------------------------
+
+_WORD = re.compile(WORD_PATTERN)
+_BEFORE_DIGIT = re.compile(r"[.,](?=\d)")
+#: Bytes looked at first: spun text usually shows an artifact or enough
+#: evidence early, and then the rest of the segment is not counted in vain.
+_PROBE_CHARS = 4096
+
+
+class _Screen(NamedTuple):
+    index: dict    # lowercase first word -> [(entry, words, word pairs, probe, originals_in)]
+    fragile: bool  # some rule's words hold a sigma (see _screen)
+    usable: bool   # False when some rule has no word to count (screen disabled)
+    originals: frozenset  # one-word originals: the words that count as untouched
+
+
+#: Horizontal whitespace: the gaps a phrase key folds to one " " (tokens.gap_key).
+_HSPACE_RUN = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2009\u202f]|  ")
+_SIGMAS = frozenset("Σσς")
+
+
+@functools.lru_cache(maxsize=16)
+def _screen(lexicon: Lexicon) -> _Screen:
+    """Each rule under the lowercase form of its first word, with what the
+    screen needs: its words (lowercase) and pairs of consecutive words (in a
+    match nothing but numbers and punctuation stands between them, so they
+    are neighbours in the text's sequence of words too), what must occur in
+    the text for a match (:func:`_probe`; lowercase unless a name rule) and
+    how many of its words are originals (which a match would take from the
+    untouched count).
+
+    The screen lowers each word alone, as the matcher does; the literal
+    probes look in the lowercased text, which lowers as the matcher does
+    except for the final-sigma rule, so a rule with a sigma sends any text
+    with a sigma the full way.
+    """
+    index: dict[str, list] = {}
+    usable, fragile = True, False
+    per_original = lexicon.spun_forms_per_original
+    for key, entries in lexicon.index.items():
+        words = tuple(w.lower() for w in (part.lstrip(" ") for part in key)
+                      if w != NUM_KEY and _WORD.fullmatch(w))
+        if not words:
+            usable = False
+            continue
+        joined = "".join(key)
+        fragile = fragile or bool(set(joined) & _SIGMAS) or bool(set(joined.lower()) & _SIGMAS)
+        originals_in = sum(w in per_original for w in words)
+        pairs = tuple(zip(words, words[1:]))
+        for e in entries:
+            index.setdefault(words[0], []).append(
+                (e, words, pairs, _probe(joined if e.name else joined.lower(), len(key)),
+                 originals_in))
+    originals = frozenset(o for o in per_original if o[:1].isalpha() and _WORD.fullmatch(o))
+    return _Screen(index, fragile, usable, originals)
+
+
+def _probe(joined: str, tokens: int):
+    """What must occur in the folded text for a match: the spun form's literal
+    text (gaps as one space), with a number pattern for a ``<num>`` slot;
+    ``None`` for a one-token form, whose count says whether it occurs."""
+    if NUM_KEY in joined:
+        return re.compile(r"\d+(?:[.,]\d+)*".join(re.escape(p) for p in joined.split(NUM_KEY)))
+    return joined if tokens > 1 else None
+
+
+def _occurs(probe, haystack, name: bool) -> bool:
+    if probe is None:
+        return True
+    if isinstance(probe, str):
+        return probe in haystack(name)
+    return probe.search(haystack(name)) is not None
+
+
+def _numeral_possible(text: str) -> bool:
+    """Whether a number word may be glued to "," or "." and a digit (builtin/numeral).
+
+    Finds "," or "." before a digit first (a plain character scan), then
+    looks at the letters before it.
+    """
+    from .candidates import _NUMBER_WORDS
+
+    for m in _BEFORE_DIGIT.finditer(text):
+        i = m.start()
+        if text[max(0, i - 9):i].lower().endswith(tuple(_NUMBER_WORDS)):
+            return True
+    return False
+
+
+def nothing_to_do(text: str, lexicon: Lexicon, model=None) -> bool:
+    """True only if the full pipeline would return ``text`` unchanged.
+
+    The full pipeline edits a segment only through a candidate that
+    :func:`respin.resolve.resolve` scores, and while the segment's spin
+    probability is under the gate it scores artifacts only. So two facts
+    prove "nothing to do": no artifact can match, and the spin log-ratio
+    stays under :func:`gate_log_ratio`.
+
+    - Every match of a rule contains each word of its spun form as a token,
+      so the rule has at most ``n = min(count of each word)`` matches (case
+      folded, or exact for name rules). No counted word, no match; and no
+      match either when the spun form's literal text (gaps as one space,
+      around any number slot) is missing from the text with its runs of
+      horizontal whitespace folded to one space.
+    - The log-ratio is ``sum_i w_i log(1 + rho (r_i - 1)) + U log(1 - rho)``
+      at some ``rho`` in [0, 1), where ``r_i = b_i / a_i`` is a per-rule
+      constant (the rule's ``spin_log_ratio`` is ``log r``), the ``n``
+      matches of one ambiguous rule weigh ``n ** -0.5`` each and ``U`` counts
+      untouched originals. Dropping the rules with ``r <= 1`` and taking
+      ``n`` as large as the counts allow only raises it; so does taking
+      ``U`` smaller: the lowercase originals among the words, less every
+      one a match or a protected span could cover. With ``U = 0`` the
+      maximum is ``sum sqrt(n) log r``; otherwise :func:`_max_gain` bounds it.
+
+    Brace and number-word artifacts are built in, not lexicon rules: any "{"
+    or a number word glued to digits sends the segment to the full pipeline.
+    ``model`` defaults to :func:`respin.scoring.context_model`, loaded only
+    when some rule's words occur.
+    """
+    if "{" in text or _numeral_possible(text):
+        return False
+    screen = _screen(lexicon)
+    if not screen.usable:
+        return False
+    limit = gate_log_ratio() - 1e-6  # float slack: the sum below is exact to ~1e-12
+
+    def table() -> _Table:
+        from .scoring import context_model
+
+        return rule_constants(lexicon, model if model is not None else context_model())
+    if len(text) > 2 * _PROBE_CHARS and not _under(text[:_PROBE_CHARS], lexicon, screen, table, limit):
+        return False
+    return _under(text, lexicon, screen, table, limit)
+
+
+def _under(text: str, lexicon: Lexicon, screen: _Screen, get_table, limit: float) -> bool:
+    # Protected text (quotes, URLs...) never matches: blank it out, with a
+    # line break so no phrase can run across. A blanked span may leave a
+    # fragment of a token at either end: two words per span, counted below.
+    spans = _protected_spans(text)
+    if spans:
+        parts, pos = [], 0
+        for a, b in spans:
+            if a > pos:
+                parts.append(text[pos:a])
+            pos = max(pos, b)
+        parts.append(text[pos:])
+        text = "\n".join(parts)
+    if screen.fragile and not _SIGMAS.isdisjoint(text):
+        return False
+    folded: list[str] = []  # the text and its lowercase with whitespace runs as " ", when asked
+
+    def haystack(name: bool) -> str:
+        if not folded:
+            # with no tab, odd space or double space, folding changes nothing
+            flat = _HSPACE_RUN.sub(" ", text) if _ODD_SPACE.search(text) else text
+            folded.extend((flat.lower(), flat))
+        return folded[name]
+    text_words = _WORD.findall(text)
+    seq = list(map(str.lower, text_words))  # each word lowered alone, as the matcher does
+    counts = Counter(seq)
+    neighbours = Counter(zip(seq, seq[1:]))
+    found = []           # (n, log r, originals_in, probe, name) of rules whose words occur
+    table = None
+    for anchor in counts.keys() & screen.index.keys():
+        for e, words, pairs, probe, originals_in in screen.index[anchor]:
+            n = min(neighbours[p] for p in pairs) if pairs else counts[anchor]
+            if not n:
+                continue
+            if e.artifact:
+                if _occurs(probe, haystack, e.name):
+                    return False
+                continue
+            if table is None:
+                table = get_table()
+            if NUM_SLOT in e.spun:
+                log_r = (math.inf if _slot_collides(lexicon, e)
+                         else table.get(e, _filled(e.originals)).spin_log_ratio)
+            else:
+                log_r = table.get(e, e.originals).spin_log_ratio
+            if log_r > 0 or originals_in:
+                found.append((n, log_r, originals_in, probe, e.name))
+    # First as if every rule whose words occur matched; if that is not
+    # enough, drop the rules whose spun form's text does not occur.
+    untouched_all = None
+    for check_probes in (False, True):
+        if check_probes:
+            found = [f for f in found if _occurs(f[3], haystack, f[4])]
+        cheap = 0.0      # sum of sqrt(n) * max(0, log r): the bound without untouched words
+        terms = []       # (sqrt(n), r) of rules with r > 1
+        covered = 0      # most untouched originals all possible matches can cover
+        for n, log_r, originals_in, _, _ in found:
+            covered += n * originals_in
+            if log_r > 0:
+                cheap += math.sqrt(n) * log_r
+                terms.append((math.sqrt(n), math.exp(log_r)))
+        if cheap < limit:
+            return True
+        if cheap == math.inf:
+            continue
+        # Untouched originals pull the best rate down: count the lowercase
+        # ones (exact tokens), less any a match or a blanked span's edge could take.
+        if untouched_all is None:
+            exact = Counter(text_words)
+            untouched_all = sum(exact[w] for w in exact.keys() & screen.originals) - 2 * len(spans)
+        untouched = untouched_all - covered
+        if untouched > 0 and _max_gain(terms, untouched) < limit:
+            return True
+    return False
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    """The spans :func:`respin.candidates.protected_mask` protects, sorted."""
+    from .candidates import _PROTECTED, _quote_spans
+
+    spans = list(_quote_spans(text))
+    for triggers, pattern in _PROTECTED:
+        if any(t in text for t in triggers):
+            spans.extend(m.span() for m in pattern.finditer(text))
+    spans.sort()
+    return spans
+
+
+def _max_gain(terms: list[tuple[float, float]], untouched: int) -> float:
+    """An upper bound of max over rho in [0, 1) of
+    ``sum s log(1 + rho (r - 1)) + untouched * log(1 - rho)`` (concave in rho).
+
+    Bisection on the slope keeps ``slope(lo) > 0 > slope(hi)``, so the
+    maximum lies in [lo, hi] and, by concavity, under the tangent at ``lo``.
+    Stops as soon as that bound is small enough to matter no more.
+    """
+    def f(rho: float) -> float:
+        return (sum(s * math.log1p(rho * (r - 1.0)) for s, r in terms)
+                + untouched * math.log1p(-rho))
+
+    def slope(rho: float) -> float:
+        return sum(s * (r - 1.0) / (1.0 + rho * (r - 1.0)) for s, r in terms) - untouched / (1.0 - rho)
+
+    lo, hi = 0.0, 1.0
+    d = slope(lo)
+    if d <= 0:
+        return 0.0
+    for _ in range(60):
+        bound = f(lo) + d * (hi - lo)
+        mid = (lo + hi) / 2
+        d_mid = slope(mid)
+        if d_mid > 0:
+            lo, d = mid, d_mid
+        else:
+            hi = mid
+        if bound - f(lo) < 1e-3:
+            return bound
+    return f(lo) + d * (hi - lo)
+
+
+def _filled(originals: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(o.replace(NUM_SLOT, "0") for o in originals)
+
+
+@functools.lru_cache(maxsize=4096)
+def _slot_collides(lexicon: Lexicon, entry: Entry) -> bool:
+    """Whether a filled-in original of a ``<num>`` rule is itself a known original,
+    so that its choice probability would depend on the number (then the screen
+    does not vouch for the rule)."""
+    pats = [re.compile(re.escape(o.lower()).replace(re.escape(NUM_SLOT), r"\d+(?:[.,]\d+)*"))
+            for o in entry.originals]
+    return any(p.fullmatch(k) for p in pats for k in lexicon.spun_forms_per_original)
