@@ -189,8 +189,14 @@ def test_every_python_example_in_docs_is_a_doctest():
     # issue 9/10 item 9: examples are run (pytest collects docs/*.md as doctests);
     # only the signature list and the record layouts are reference, not examples
     for path in sorted((ROOT / "docs").glob("*.md")):
-        for block in re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), re.S):
+        text = path.read_text(encoding="utf-8")
+        for m in re.finditer(r"```python\n(.*?)```", text, re.S):
+            block = m.group(1)
             if ">>>" in block:
+                continue
+            # an example that needs what a test run lacks (a cluster, data files) says so
+            # in a comment right above it, with why
+            if re.search(r"<!-- not a doctest: [^>]+-->\n$", text[:m.start()]):
                 continue
             reference = block.lstrip().startswith(("@dataclass", "class ")) or all(
                 re.match(r"\w+\(.*\) -> ", line) for line in block.splitlines() if line.strip())
