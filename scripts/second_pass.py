@@ -5,7 +5,7 @@
     python scripts/second_pass.py --lexicon tests/cases/two_way.tsv   # plus extra rows
     python scripts/second_pass.py --suite dev --suite clean-corpus
 
-For every suite (default: seed001, dev, heldout, clean-seeds, clean-corpus),
+For every suite (default: every default suite of benchmarks/suites.json),
 prints the first-pass edits, the second-pass edits (respin run on its own
 output), how many of those touch restored text or revert a first-pass edit,
 and the rate second / first. Goal: 0 on clean text, under 1% on spun text.
@@ -23,7 +23,8 @@ from respin import Config  # noqa: E402
 from respin.bench.second_pass import SecondPass, second_pass  # noqa: E402
 from respin.bench.suites import load_manifest, load_suite  # noqa: E402
 
-SUITES = ("seed001", "dev", "heldout", "clean-seeds", "clean-corpus")
+SUITES = ("seed001", "dev", "heldout", "clean-seeds", "clean-corpus", "synthetic", "synthetic-real",
+          "real-heldout")
 
 
 def main() -> int:
