@@ -393,9 +393,20 @@ def _parallel(items: Iterable, fn, config: Config, jobs: int) -> Iterator:
     at most ``2 * jobs`` items in flight. Each worker loads the lexicon once
     and freezes it out of the garbage collector's sight (:func:`_start_worker`).
     """
+    import gc
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
+    # Load everything once here: workers forked from this process share it
+    # (other start methods load it in _start_worker). Frozen first, so no
+    # collection in a worker touches, and so copies, the shared pages.
+    from .precompute import _screen
+    from .scoring import context_model
+
+    _screen(config.lexicon())
+    inert_tokens(config.lexicon())
+    context_model().load_all()
+    gc.freeze()
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
                              initargs=(config,)) as pool:
         window: deque = deque()
