@@ -216,11 +216,15 @@ def _best_rate(pairs: Sequence[tuple[float, float]], untouched: float,
                weights: Sequence[float] | None = None) -> float:
     """argmax over rho of sum w log((1-rho)A + rho B) + untouched*log(1-rho)."""
     ws = weights or [1.0] * len(pairs)
+    # w * (b - a) once per pair, not once per bisection step: the same
+    # floating-point operations in the same order, so the same slope
+    terms = [(w * (b - a), a, b) for (a, b), w in zip(pairs, ws)]
 
     def slope(rho: float) -> float:
-        s = -untouched / (1.0 - rho)
-        for (a, b), w in zip(pairs, ws):
-            s += w * (b - a) / ((1.0 - rho) * a + rho * b)
+        keep = 1.0 - rho
+        s = -untouched / keep
+        for num, a, b in terms:
+            s += num / (keep * a + rho * b)
         return s
     if not pairs or slope(0.0) <= 0.0:
         return 0.0

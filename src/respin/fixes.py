@@ -479,12 +479,22 @@ def _parallel(items: Iterable, fn, config: Config, jobs: int) -> Iterator:
     freezes it out of the garbage collector's sight (:func:`_init_worker`). On
     an error, an interrupt or ``close()``, the workers are killed at once.
     """
+    import gc
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
     from ._startup import critical
+    from .precompute import _screen
+    from .scoring import context_model
 
-    config.lexicon()  # a bad lexicon fails here, once, not in every worker
+    # Load everything once here (a bad lexicon fails here, once, not in every
+    # worker): workers forked from this process share it (other start methods
+    # load it in _init_worker). Frozen first, so no collection in a worker
+    # touches, and so copies, the shared pages.
+    _screen(config.lexicon())
+    inert_tokens(config.lexicon())
+    context_model().load_all()
+    gc.freeze()
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config,))
     _POOLS.add(pool)
     try:

@@ -258,6 +258,14 @@ class ContextModel:
         self._bigrams = bigrams
         self._log_cache: dict[tuple[str | None, str], float] = {}
 
+    def load_all(self) -> None:
+        """Build both tables whole now (before forking worker processes, say,
+        which then share them instead of each loading its own)."""
+        for table in (self._unigrams, self._bigrams):
+            build = getattr(table, "_build", None)
+            if build is not None:
+                build()
+
     def p(self, word: str) -> float:
         return max(self._unigrams.get(word, 0.0), UNIGRAM_FLOOR)
 
