@@ -40,6 +40,16 @@ def clean_news_texts() -> list[str]:
     return texts
 
 
+def clean_sentences() -> list[str]:
+    """The distinct sentences (over three words) of :func:`clean_news_texts`, sorted."""
+    import re
+
+    out = []
+    for t in clean_news_texts():
+        out += [s for s in re.split(r"(?<=[.!?”])\s+", t) if len(s.split()) > 3]
+    return sorted(set(out))
+
+
 @pytest.fixture(scope="session")
 def referee():
     tools = shared_path("tools")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import clean_news_texts
+from conftest import clean_sentences
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -163,14 +163,7 @@ def test_no_edit_inside_quotes_in_mixed_text(text):
         assert not any(a < e.end and e.start < b for a, b in spans), (e, text[e.start - 20:e.end + 20])
 
 
-def _clean_sentences() -> list[str]:
-    out = []
-    for t in clean_news_texts():
-        out += [s for s in re.split(r"(?<=[.!?”])\s+", t) if len(s.split()) > 3]
-    return sorted(set(out))
-
-
-CLEAN = _clean_sentences()
+CLEAN = clean_sentences()
 clean_document = st.builds(
     lambda paras: "\n\n".join(" ".join(p) for p in paras) + "\n",
     st.lists(st.lists(st.sampled_from(CLEAN), min_size=1, max_size=6), min_size=1, max_size=8))

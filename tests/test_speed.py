@@ -7,10 +7,9 @@ from the unoptimised pipeline, on generated text and on every corpus.
 """
 from __future__ import annotations
 
-import re
 
 import pytest
-from conftest import ROOT, clean_news_texts
+from conftest import ROOT, clean_sentences
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -47,14 +46,7 @@ FILLER = ["the", "a", "of", "and", "to", "in", "said", "Korea", "Seoul", "Presid
 GAPS = [" ", " ", " ", " ", "  ", "\t", "\u00a0", "\n", "-"]
 
 
-def _clean_sentences() -> list[str]:
-    out = []
-    for t in clean_news_texts():
-        out += [s for s in re.split(r"(?<=[.!?”])\s+", t) if len(s.split()) > 3]
-    return sorted(set(out))
-
-
-CLEAN = _clean_sentences()
+CLEAN = clean_sentences()
 
 piece = st.one_of(
     st.builds(_fill, st.sampled_from(SPUN), st.integers(0, 2000)),
