@@ -183,11 +183,11 @@ def choice_prob(lexicon: Lexicon, original: str, rank: int, entry: Entry | None 
     low = original.lower()
     k = lexicon.spun_forms_per_original.get(low, 1)
     prior = k ** -0.5 * ORIGINAL_RANK_DECAY ** rank
-    seen = lexicon.observed.get(low)
-    if not seen or seen[0] < CHOICE_MIN_OBSERVED:
+    seen = lexicon.observed.get(low, 0)
+    if seen < CHOICE_MIN_OBSERVED:
         return prior
     n = entry.counts[rank] if entry is not None and entry.counts is not None else 0
-    return (n + CHOICE_PRIOR_WEIGHT * prior) / (seen[0] + CHOICE_PRIOR_WEIGHT)
+    return (n + CHOICE_PRIOR_WEIGHT * prior) / (seen + CHOICE_PRIOR_WEIGHT)
 
 
 def _phrase_terms(model: ContextModel, phrase: str) -> tuple[float, int]:

@@ -139,10 +139,9 @@ class Lexicon:
     name_trie: dict = field(repr=False)
     spun_forms_per_original: dict[str, int] = field(repr=False)
     ids: dict[str, Entry] = field(repr=False)
-    #: Per lowercase original with observed counts: (times seen rewritten, by any
-    #: spun form with an ``n=`` count; times seen left unchanged, the largest
-    #: ``kept=`` of its rows). Empty for a lexicon without counts.
-    observed: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    #: Per lowercase original: times real pairs showed it rewritten, by any spun
+    #: form with an ``n=`` count (empty for a lexicon without counts).
+    observed: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -307,7 +306,6 @@ def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
     index: dict[tuple[str, ...], list[Entry]] = {}
     per_original: dict[str, set[str]] = {}
     spun_seen: dict[str, int] = {}
-    kept_seen: dict[str, int] = {}
     for e in entries:
         if e.id in ids:
             first = ids[e.id]
@@ -325,8 +323,6 @@ def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
             per_original.setdefault(o.lower(), set()).add(e.spun.lower())
             if e.counts is not None:
                 spun_seen[o.lower()] = spun_seen.get(o.lower(), 0) + e.counts[i]
-            if e.kept is not None:
-                kept_seen[o.lower()] = max(kept_seen.get(o.lower(), 0), e.kept[i])
     for e in entries:
         for o, other in _chained(e, index):
             if other.artifact:
@@ -353,8 +349,7 @@ def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
         name_trie=name_trie,
         spun_forms_per_original={o: len(s) for o, s in per_original.items()},
         ids=ids,
-        observed={o: (spun_seen.get(o, 0), kept_seen.get(o, 0))
-                  for o in spun_seen.keys() | kept_seen.keys()},
+        observed=spun_seen,
     )
 
 
