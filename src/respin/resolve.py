@@ -217,7 +217,6 @@ class _Cluster:
         seq.extend(self.right)
         return total + self.model.logp_sequence(self.prev, seq)
 
-
     def score_single(self, r: int) -> float:
         """:meth:`score` of ``(r,)`` for a cluster of one candidate: the same
         terms added in the same order, without the general bookkeeping."""
