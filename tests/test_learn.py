@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import re
 from pathlib import Path
@@ -416,3 +417,20 @@ def test_numeral_artifact_is_gold_but_not_a_row():
     assert [e.spun for e in result.entries] == ["stated"]
     assert "that [[five=>5]],653 people" in result.pairs[0].ann
     assert "that 5,653 people" in respin.fix_text(spun)   # the built-in rule restores it
+
+
+def test_learned_write_follows_the_umask_and_keeps_links(tmp_path):
+    # Learned.write goes through respin._output like every other output: a new
+    # file gets 0666 & ~umask (it used to be 0600), a symlink writes its target
+    result = learn([Pair("house", SPUN, ORIGINAL)])
+    old = os.umask(0o022)
+    try:
+        result.write(tmp_path / "new.tsv")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.tsv").stat().st_mode & 0o777 == 0o644
+    (tmp_path / "target.tsv").write_text("old\n", encoding="utf-8")
+    (tmp_path / "link.tsv").symlink_to(tmp_path / "target.tsv")
+    result.write(tmp_path / "link.tsv")
+    assert (tmp_path / "link.tsv").is_symlink()
+    assert (tmp_path / "target.tsv").read_text(encoding="utf-8") == result.tsv()

@@ -36,7 +36,6 @@ import difflib
 import json
 import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -240,16 +239,13 @@ class Learned:
         return "\n".join(out) + "\n"
 
     def write(self, path: str | Path) -> None:
-        """Write :meth:`tsv` to ``path`` atomically (a temporary file renamed over it)."""
-        target = Path(path)
-        fd, tmp = tempfile.mkstemp(prefix=".respin-", suffix=".tsv", dir=target.parent or ".")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(self.tsv())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        """Write :meth:`tsv` to ``path`` as respin writes every output
+        (:mod:`respin._output`: the old content survives a failure; links,
+        devices, mode and owner are kept; new files follow the umask)."""
+        from . import _output
+
+        with _output.transaction() as tx:
+            tx.open(str(path)).write(self.tsv())
 
     def summary(self) -> str:
         """A few lines for people: pairs, aligned words, substitutions, rows.
@@ -1075,6 +1071,7 @@ def _parser():
 def main(argv: Sequence[str], stdout, stderr) -> int:
     """``respin learn ...``: returns the exit status (``respin.cli`` conventions:
     1 usage or input/output error, 2 bad option value)."""
+    from . import _output
     from .cli import EXIT_CONFIG, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, _Fail
 
     try:
@@ -1097,20 +1094,15 @@ def main(argv: Sequence[str], stdout, stderr) -> int:
         except LearnError as exc:
             raise _Fail(f"respin error: {exc}") from None
         try:
-            if out is None:
-                stdout.write(result.tsv().encode("utf-8"))
-                stdout.flush()
-            else:
-                result.write(out)
-        except OSError as exc:
-            raise _Fail(f"respin error: cannot write {args.output}: {exc.strerror or exc}") from None
-        where = stderr if out is None else None
-        text = result.summary() + (f"\nwrote {out}" if out is not None else "") + "\n"
-        if where is None:
-            stdout.write(text.encode("utf-8"))
-            stdout.flush()
+            with _output.transaction(stdout) as tx:
+                tx.open(args.output).write(result.tsv())
+        except _output.OutputError as exc:
+            raise _Fail(f"respin error: cannot write {exc}") from None
+        if out is None:  # the lexicon went to stdout: the summary goes to stderr
+            stderr.write(result.summary() + "\n")
         else:
-            where.write(text)
+            stdout.write(f"{result.summary()}\nwrote {out}\n".encode("utf-8"))
+            stdout.flush()
         return EXIT_OK
     except _Fail as exc:
         print(str(exc), file=stderr)
