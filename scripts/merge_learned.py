@@ -51,7 +51,7 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
         seen = dict(zip((o.lower() for o in le.originals), le.counts or ()))
         kept = dict(zip((o.lower() for o in le.originals), le.kept or ()))
         cur = by_key.get(_key(le))
-        if cur is not None and cur.source != source:
+        if cur is not None:
             originals = list(cur.originals)
             have = {o.lower() for o in originals}
             for o, n in zip(le.originals, le.counts or ()):
@@ -108,8 +108,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-count", type=int, default=1)
     ap.add_argument("--min-new-original", type=int, default=2)
     ap.add_argument("--source", default="learned:2026-12")
-    ap.add_argument("--provenance", type=Path,
-                    help="the learned file's '# pairs:' comments are copied above each row")
     args = ap.parse_args(argv)
     if bool(args.out) == bool(args.write):
         ap.error("give exactly one of --out or --write")

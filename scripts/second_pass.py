@@ -23,17 +23,13 @@ from respin import Config  # noqa: E402
 from respin.bench.second_pass import SecondPass, second_pass  # noqa: E402
 from respin.bench.suites import load_manifest, load_suite  # noqa: E402
 
-SUITES = ("seed001", "dev", "heldout", "clean-seeds", "clean-corpus", "synthetic", "synthetic-real",
-          "real-heldout")
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lexicon", action="append", default=[], metavar="PATH",
                     help="extra lexicon file beside the shipped one (repeatable)")
     ap.add_argument("--no-default-lexicon", action="store_true")
     ap.add_argument("--suite", action="append", metavar="NAME",
-                    help=f"suite to measure (repeatable; default {', '.join(SUITES)})")
+                    help="suite to measure (repeatable; default: every suite of benchmarks/suites.json)")
     args = ap.parse_args()
     config = Config(lexicons=tuple(args.lexicon), use_default_lexicon=not args.no_default_lexicon)
     manifest = load_manifest(ROOT / "benchmarks" / "suites.json")
@@ -41,7 +37,7 @@ def main() -> int:
     print(f"lexicon: {lexicon} ({len(config.lexicon())} rows)")
     print(f"{'suite':14} {'docs':>5} {'first':>6} {'second':>7} {'on restored':>12} "
           f"{'reverted':>9} {'rate':>8}")
-    for name in args.suite or SUITES:
+    for name in args.suite or manifest.names():
         suite = load_suite(manifest, name)
         if not suite.documents:
             print(f"{name:14} (skipped: {'; '.join(suite.notes)})")

@@ -992,7 +992,7 @@ def _ngram_counts(alignments: list[_Alignment], seen: dict) -> tuple[dict, set]:
         for o in originals:
             wanted[tuple(_keys(o))].add(name)
     spun_wanted = {tuple(_keys(spun)) for spun, _ in seen}
-    lengths = sorted({len(k) for k in wanted} | {len(k) for k in spun_wanted})
+    lengths = sorted({len(k) for k in wanted})
     kept: Counter = Counter()
     found: set[tuple[str, ...]] = set()
     for al in alignments:
@@ -1059,7 +1059,7 @@ def _parser():
                     help="leave out a spun form the pairs show mostly as the author's own "
                          "word (n / (n + times seen unchanged) < R), and an original mostly "
                          "left alone (n / (n + kept) < R); 0-1, default 0 (keep all), "
-                         "0.5 measured best")
+                         f"{SUGGESTED_MIN_RATE} measured best")
     ap.add_argument("--source", default="learned", metavar="ID",
                     help="source id written in each row (default: learned; see lexicons/SOURCES.md)")
     ap.add_argument("--exclude-known", action="store_true",

@@ -164,7 +164,7 @@ COUNT_KEYS = ("n", "kept", "own")
 
 
 def _parse_counts(text: str, width: int, path: str, lineno: int
-                  ) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
+                  ) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None, int | None]:
     """Parse ``n=12|3;kept=40|7;own=2`` into ``(counts, kept, own)``: one integer
     per original for ``n`` and ``kept``, one for the row for ``own``."""
     found: dict[str, tuple[int, ...]] = {}

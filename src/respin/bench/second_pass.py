@@ -38,14 +38,13 @@ class SecondPass:
     second: int = 0
     on_restored: int = 0
     reverted: int = 0
-    documents_changed: int = 0      # documents the second pass changed at all
 
     @property
     def rate(self) -> float | None:
         return self.second / self.first if self.first else None
 
     def add(self, other: SecondPass) -> None:
-        for name in ("documents", "first", "second", "on_restored", "reverted", "documents_changed"):
+        for name in ("documents", "first", "second", "on_restored", "reverted"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -92,8 +91,7 @@ def second_pass(texts: Iterable[str], config: Config | None = None) -> SecondPas
         first = fix_and_explain(text, config)
         second = fix_and_explain(first.text, config)
         spans = restored_spans(first.edits)
-        one = SecondPass(documents=1, first=len(first.edits), second=len(second.edits),
-                         documents_changed=int(bool(second.edits)))
+        one = SecondPass(documents=1, first=len(first.edits), second=len(second.edits))
         for e in second.edits:
             touched = [f for a, b, f in spans if a < e.end and e.start < b]
             one.on_restored += bool(touched)
