@@ -514,3 +514,33 @@ def test_jsonl_reading_costs_little_beside_restoring(crawl):
 @pytest.mark.slow
 def test_jsonl_within_ten_percent_of_text(crawl):
     assert _jsonl_over_text_time(crawl, 7) < 1.10
+
+
+def test_records_outputs_are_checked_like_the_plain_path(tmp_path):
+    # review of the merge: --edits naming the input, or -o and --edits naming one file,
+    # were accepted in the records path and lost data; the plain path refuses both
+    src = tmp_path / "a.jsonl"
+    src.write_text('{"text": "Up 3 p.c."}\n', encoding="utf-8")
+    before = src.read_bytes()
+    status, out, err = run([str(src), "-o", str(tmp_path / "out.jsonl"), "--edits", str(src)])
+    assert status == 1 and "refusing to overwrite the input file" in err
+    assert src.read_bytes() == before
+    status, out, err = run([str(src), "-o", str(tmp_path / "out.jsonl"),
+                            "--edits", str(tmp_path / "." / "out.jsonl")])
+    assert status == 2 and "given twice as an output" in err
+    assert not (tmp_path / "out.jsonl").exists()
+    # -o into a missing directory is an error, as in the plain path (no directory made)
+    status, out, err = run([str(src), "-o", str(tmp_path / "new" / "sub" / "x.jsonl")])
+    assert status == 1 and "cannot write" in err and not (tmp_path / "new").exists()
+    # a bad --jobs is a usage error here too, one line, no traceback
+    status, out, err = run([str(src), "--jobs", "-1"])
+    assert status == 2 and err.count("\n") == 1 and "--jobs" in err
+
+
+def test_fix_records_and_documents_resolve_jobs():
+    lines = ['{"text": "Up 3 p.c."}\n']
+    assert [r.text for r in fix_records(lines, jobs=0)] == [r.text for r in fix_records(lines)]
+    with pytest.raises(ValueError):
+        list(fix_records(lines, jobs=-5))
+    with pytest.raises(ValueError):
+        list(respin.fix_documents(["Up 3 p.c."], jobs=-5))

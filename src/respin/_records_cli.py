@@ -11,14 +11,12 @@ import io
 import json
 import os
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from . import _output
-from .fixes import resolve_jobs
 from .records import FORMATS, RecordError, fix_records, format_for_path
 
 #: ``--min-score`` status, as grep: 0 some document kept, 1 none kept, 2 trouble.
@@ -122,45 +120,38 @@ def _lines(chunks: Iterator[str]) -> Iterator[str]:
 class _Writer:
     """One output (stdout or a file) written through :mod:`respin._output`: devices,
     pipes and links are written through, an existing file keeps its inode, mode and
-    links and its old content until :meth:`commit` (issue 10)."""
+    links and its old content until the transaction commits (issue 10). Outputs
+    opened in one transaction are committed together, and the transaction refuses
+    the same file twice."""
 
-    def __init__(self, path: str, stdout: BinaryIO, fail, errors: str = "surrogateescape"):
-        self.path, self.fail = path, fail
-        self.tx = _output.Transaction(stdout)
+    def __init__(self, tx: _output.Transaction, path: str, fail, errors: str = "surrogateescape",
+                 make_dirs: bool = False):
+        from . import cli
+
+        self.tx = tx
         try:
-            if path != "-":
+            if make_dirs:  # a per-file target below -o DIR
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.fh = self.tx.open(path, errors=errors)
+            self.fh = tx.open(path, errors=errors)
         except OSError as exc:
-            raise fail(f"respin error: cannot write {path}: {exc.strerror or exc}") from None
+            raise fail(cli.CANNOT_WRITE.format(path=path, reason=exc.strerror or exc)) from None
         except _output.OutputError as exc:
-            raise fail(f"respin error: cannot write {exc}") from None
-
-    def commit(self) -> None:
-        try:
-            self.tx.commit()
-        except _output.OutputError as exc:
-            raise self.fail(f"respin error: cannot write {exc}") from None
-
-    def abort(self) -> None:
-        self.tx.rollback()
+            raise _output_failure(exc, fail) from None
 
 
-def _live(stream) -> bool:
-    """Whether ``stream`` is a pipe or terminal (input that may arrive slowly)."""
-    import stat
+def _output_failure(exc: _output.OutputError, fail):
+    from . import cli
 
+    if exc.reason == "given twice as an output":
+        return fail(cli.SAME_OUTPUT.format(path=exc.path), cli.EXIT_USAGE)
+    return fail(cli.CANNOT_WRITE.format(path=exc.path, reason=exc.reason))
+
+
+def _commit(tx: _output.Transaction, fail) -> None:
     try:
-        return not stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
-    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
-        return False
-
-
-def _same(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
+        tx.commit()
+    except _output.OutputError as exc:
+        raise _output_failure(exc, fail) from None
 
 
 def run(args: argparse.Namespace, config, stdin: BinaryIO, stdout: BinaryIO, stderr: TextIO) -> int:
@@ -215,11 +206,14 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
                            f"{os.path.join(args.output, rel)}; give them in separate runs",
                            cli.EXIT_USAGE)
             seen[rel] = path
-    else:
-        for path, _ in files:
-            if path != "-" and args.output != "-" and _same(path, args.output):
-                raise fail(cli.SAME_FILE.format(path=path))
-    jobs = resolve_jobs(args.jobs)
+    # no output may be an input (also through links): the plain path's check, per input
+    sources = {path: cli._input_identity(path, stdin) for path, _ in files}
+    for path, rel in files:
+        name = path if path != "-" else "<stdin>"
+        cli._check_not_input(os.path.join(args.output, rel) if to_dir else args.output,
+                             sources[path], name)
+        cli._check_not_input(args.edits, sources[path], name)
+    jobs = cli._jobs(args.jobs)
 
     stats = Counter()
     rules: Counter = Counter()
@@ -234,17 +228,17 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
         if given and not formats & set(allowed):
             raise fail(f"respin error: {option} works with the {'/'.join(allowed)} format, "
                        f"not {'/'.join(sorted(formats))} (see --format)", cli.EXIT_CONFIG)
-    single = None if to_dir else _Writer(args.output, stdout, fail)
-    writer = current = None
-    edits_out = _Writer(args.edits, stdout, fail, "backslashreplace") if args.edits else None
+    # -o (one file) and --edits in one transaction: committed together, never the same file
+    main_tx = _output.Transaction(stdout)
+    current_tx = None
     try:
+        single = None if to_dir else _Writer(main_tx, args.output, fail)
+        edits_out = _Writer(main_tx, args.edits, fail, "backslashreplace") if args.edits else None
         for path, rel in files:
             fmt = args.format or format_for_path(path)
             if to_dir:
-                target = os.path.join(args.output, rel)
-                if _same(path, target):
-                    raise fail(cli.SAME_FILE.format(path=path))
-                writer = current = _Writer(target, stdout, fail)
+                current_tx = _output.Transaction(stdout)
+                writer = _Writer(current_tx, os.path.join(args.output, rel), fail, make_dirs=True)
             else:
                 writer = single
             fh = cli._open_input(path, stdin)
@@ -255,7 +249,7 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
                                       skip_bad=args.skip_bad, restore=restore, score=score,
                                       min_score=args.min_score, jobs=jobs)
                 file_kept, offset = 0, 0
-                flush = path == "-" and _live(stdin)
+                flush = path == "-" and sources[path] is None
                 for rec in records:
                     if restore:
                         writer.fh.write(rec.text)
@@ -296,21 +290,16 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
                     fh.close()
             if to_dir:
                 if args.min_score is None or file_kept:
-                    writer.commit()
+                    _commit(current_tx, fail)
                 else:
-                    writer.abort()
-                current = None
-        if single is not None:
-            single.commit()
-            single = None
-        if edits_out is not None:
-            edits_out.commit()
-            edits_out = None
+                    current_tx.rollback()
+                current_tx = None
+        _commit(main_tx, fail)
     finally:
         progress.close()
-        for w in (single, edits_out, current):
-            if w is not None:
-                w.abort()
+        main_tx.rollback()  # nothing left after a commit; the old outputs after a failure
+        if current_tx is not None:
+            current_tx.rollback()
     if args.stats:
         _write_stats(stderr, stats, rules, rule_text, args.score)
     if args.min_score is not None:
@@ -359,7 +348,9 @@ class _NoBar:
 
 
 def _progress(args, stderr: TextIO):
-    show = args.progress == "always" or (args.progress == "auto" and _isatty(stderr))
+    from .cli import _is_terminal
+
+    show = args.progress == "always" or (args.progress == "auto" and _is_terminal(stderr))
     if not show:
         return _NoBar()
     from tqdm import tqdm
@@ -368,9 +359,3 @@ def _progress(args, stderr: TextIO):
         return tqdm(file=stderr, unit="doc", desc="respin", leave=False, mininterval=0)
     return tqdm(file=stderr, unit="doc", desc="respin", leave=False, delay=PROGRESS_DELAY)
 
-
-def _isatty(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False

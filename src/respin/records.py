@@ -54,7 +54,7 @@ from typing import NamedTuple
 from .config import Config, check_text, config_from_kwargs
 from .detect import SpinReport, explain_spin
 from .edits import Edit, ExplainedText, apply_edits
-from .fixes import fix_and_explain, split_lines
+from .fixes import fix_and_explain, resolve_jobs, split_lines
 
 __all__ = ["FORMATS", "SEPARATORS", "Record", "RecordError", "fix_records", "fix_documents",
            "split_documents", "format_for_path"]
@@ -436,6 +436,7 @@ def fix_records(source: Iterable[str] | str, format: str = "jsonl", config: Conf
     if not fields:
         raise ValueError("fields must name at least one field")
     config = config_from_kwargs(config, kwargs)
+    jobs = resolve_jobs(jobs)  # one meaning everywhere: 0 = one per core, capped
     if format in ("jsonl", "csv", "tsv"):
         source = _without_bom(iter(source))
     tasks = _TASKS[format](source, fields, separator, skip_bad)
@@ -651,6 +652,7 @@ def fix_documents(texts: Iterable[str], config: Config | None = None, *, jobs: i
     ['Up 3 percent.', 'A fine day.']
     """
     config = config_from_kwargs(config, kwargs)
+    jobs = resolve_jobs(jobs)  # one meaning everywhere: 0 = one per core, capped
 
     def tasks():
         for t in texts:
