@@ -54,7 +54,7 @@ from typing import NamedTuple
 from .config import Config, check_text, config_from_kwargs
 from .detect import SpinReport, explain_spin
 from .edits import Edit, ExplainedText, apply_edits
-from .fixes import fix_and_explain, resolve_jobs, split_lines
+from .fixes import _parallel, fix_and_explain, resolve_jobs, split_lines
 
 __all__ = ["FORMATS", "SEPARATORS", "Record", "RecordError", "fix_records", "fix_documents",
            "split_documents", "format_for_path"]
@@ -374,22 +374,22 @@ def _map(tasks: Iterable, config: Config, restore: bool, score: bool, jobs: int)
             else:
                 yield (state, *_judge(text, config, restore, score))
         return
-    from concurrent.futures import ProcessPoolExecutor
+    # the CLI's worker pool (fixes._parallel): workers load the model once, leave
+    # interrupts to the parent and are killed at once on an error or a signal
+    held: deque = deque()
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        window: deque = deque()
-
-        def take():
-            state, fut = window.popleft()
-            return (state, None, None) if fut is None else (state, *fut.result())
-
+    def items():
         for state, text in tasks:
-            window.append((state, None if text is None else
-                           pool.submit(_judge, text, config, restore, score)))
-            if len(window) >= 2 * jobs:
-                yield take()
-        while window:
-            yield take()
+            held.append(state)
+            yield text, restore, score
+
+    for result, report in _parallel(items(), _judge_item, config, jobs):
+        yield held.popleft(), result, report
+
+
+def _judge_item(item: tuple, config: Config):
+    text, restore, score = item
+    return (None, None) if text is None else _judge(text, config, restore, score)
 
 
 def _field_edits(edits: list[Edit], starts: list[int], fields: tuple[str, ...]) -> list[tuple[int, Edit]]:
