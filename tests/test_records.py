@@ -532,6 +532,9 @@ def test_records_outputs_are_checked_like_the_plain_path(tmp_path):
     # -o into a missing directory is an error, as in the plain path (no directory made)
     status, out, err = run([str(src), "-o", str(tmp_path / "new" / "sub" / "x.jsonl")])
     assert status == 1 and "cannot write" in err and not (tmp_path / "new").exists()
+    # --line-buffered is for the plain path; here it is refused, not ignored
+    status, out, err = run([str(src), "--line-buffered"])
+    assert status == 2 and "--line-buffered" in err
     # a bad --jobs is a usage error here too, one line, no traceback
     status, out, err = run([str(src), "--jobs", "-1"])
     assert status == 2 and err.count("\n") == 1 and "--jobs" in err

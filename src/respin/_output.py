@@ -194,9 +194,8 @@ class Transaction:
         self._stdout = stdout
         self._targets: list[_Target] = []
 
-    def open(self, path: str, *, binary: bool = False, encoding: str = "utf-8",
-             errors: str = "strict", line_buffering: bool = False) -> IO:
-        """A stream writing to ``path`` (``"-"``: stdout) once the transaction commits.
+    def open(self, path: str, *, errors: str = "strict", line_buffering: bool = False) -> IO:
+        """A UTF-8 text stream writing to ``path`` (``"-"``: stdout) once the transaction commits.
 
         Raises :class:`OutputError` for a path that cannot be written, and for a
         path that names the same file as one already opened in this transaction.
@@ -208,11 +207,11 @@ class Transaction:
             if self._stdout is None:
                 raise OutputError(path, "no standard output")
             raw: BinaryIO = self._stdout
-            stream: IO = raw if binary else io.TextIOWrapper(
-                raw, encoding=encoding, errors=errors, newline="", line_buffering=line_buffering)
+            stream: IO = io.TextIOWrapper(
+                raw, encoding="utf-8", errors=errors, newline="", line_buffering=line_buffering)
             target = _Target(path, stream, "stdout")
         else:
-            target = self._open_path(path, binary, encoding, errors, line_buffering)
+            target = self._open_path(path, errors, line_buffering)
         self._targets.append(target)
         return target.stream
 
@@ -228,8 +227,7 @@ class Transaction:
             return None
         return ("file", st.st_dev, st.st_ino)
 
-    def _open_path(self, path: str, binary: bool, encoding: str, errors: str,
-                   line_buffering: bool) -> _Target:
+    def _open_path(self, path: str, errors: str, line_buffering: bool) -> _Target:
         real = os.path.realpath(path)
         try:
             st = os.stat(path)
@@ -239,9 +237,7 @@ class Transaction:
             raise OutputError(path, _reason(exc)) from None
 
         def wrap(fd: int) -> IO:
-            if binary:
-                return os.fdopen(fd, "wb")
-            return os.fdopen(fd, "w", encoding=encoding, errors=errors, newline="",
+            return os.fdopen(fd, "w", encoding="utf-8", errors=errors, newline="",
                              buffering=1 if line_buffering else -1)
 
         if st is not None and stat.S_ISDIR(st.st_mode):

@@ -174,6 +174,10 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
     if args.diff or args.demo:
         raise fail("respin error: --diff and --demo work on one plain-text input; "
                    "use --edits to see the changes of documents and records", cli.EXIT_CONFIG)
+    if args.line_buffered:
+        raise fail("respin error: --line-buffered works on one plain-text input; here each "
+                   "document is written as soon as it ends (--split line: every line)",
+                   cli.EXIT_USAGE)
     separator = args.split
     if args.split_line is not None:
         if args.split != "whole":

@@ -435,9 +435,8 @@ def _check_not_input(path: str | None, source: tuple[int, int] | None, name: str
 def _run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO) -> int:
     _check_usage(args)
     config = _config(args)
-    # the lexicon is loaded: keep its long-lived objects out of the garbage
-    # collector's passes (see fixes._init_worker; workers do the same)
-    config.lexicon()
+    # the lexicon is loaded (by _config): keep its long-lived objects out of the
+    # garbage collector's passes (see fixes._init_worker; workers do the same)
     gc.freeze()
     jobs = _jobs(args.jobs)
     source = None

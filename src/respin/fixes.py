@@ -266,12 +266,12 @@ def explain_segment(text: str, config: Config, glued: bool = False) -> Explained
 
 
 _TOKENS_OF = _TOKEN.findall
-_LAST_SPACE_BEFORE = re.compile(r".*\s", re.DOTALL).match
 _SPACE = re.compile(r"\s")
 #: What the name test skips forward over: whitespace and the joiners "-’'&".
 _NAME_JOINERS = re.compile(r"[\s\-’'&]*")
 
 _LAST_SPACE = re.compile(r".*\s", re.DOTALL)
+_LAST_SPACE_BEFORE = _LAST_SPACE.match
 _LAST_WORD_EDGE = re.compile(r".*(?:(?<=[^\W_])(?=[\W_])|(?<=[\W_])(?=[^\W_]))", re.DOTALL)
 
 

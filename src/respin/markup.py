@@ -45,12 +45,11 @@ from array import array
 from html.parser import HTMLParser
 
 from .config import Config, check_text, config_from_kwargs
-from .detect import SpinReport, explain_spin
 from .edits import Edit, ExplainedText, apply_edits
 from .fixes import fix_and_explain
 
 __all__ = ["HTML_SKIP", "HTML_INLINE", "Visible", "html_visible", "markdown_visible",
-           "fix_html", "fix_markdown", "restore_visible", "score_visible"]
+           "fix_html", "fix_markdown", "restore_visible"]
 
 #: Elements whose content is never read: code, scripts and things that are not prose.
 HTML_SKIP = frozenset({
@@ -540,11 +539,6 @@ def fix_markdown(source: str, config: Config | None = None, **kwargs) -> Explain
     check_text(source)
     config = config_from_kwargs(config, kwargs)
     return restore_visible(source, markdown_visible(source), config, _md_escape)
-
-
-def score_visible(visible: Visible, config: Config, top: int = 20) -> SpinReport:
-    """Spin score of the visible text (evidence offsets are in the visible text)."""
-    return explain_spin(visible.text(), config, top=top)
 
 
 ESCAPES = {"html": _html_escape, "md": _md_escape}
