@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .lexicon import FORMAT_HEADER, Entry, Lexicon, build_lexicon, default_lexicon, format_row
-from .tokens import phrase_key
+from .tokens import REFEREE_TOKEN, phrase_key
 
 __all__ = ["ANCHOR", "DROP_REASONS", "LearnError", "Learned", "Pair", "PairReport",
            "Substitution", "align_pair", "learn", "read_pairs"]
@@ -141,9 +141,9 @@ DROP_REASONS = {
     "unanchored": "outside an aligned window (before the first or after the last anchor)",
 }
 
-#: The harness's token regex (respin.bench.corpora.TOKEN), so learned spans and
-#: the gold written with ``--ann`` fall on the tokens the harness scores.
-TOKEN = re.compile(r"\w+(?:[.\-]\w+)*|[’']\w+|[^\w\s]")
+#: The harness's token regex, so learned spans and the gold written with
+#: ``--ann`` fall on the tokens the harness scores.
+TOKEN = REFEREE_TOKEN
 _FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
                        "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "–": "—"})
 _SENTENCE_END = frozenset('.!?:;"(')

@@ -28,6 +28,11 @@ WORD_PATTERN = rf"[^\W\d_](?:[^\W_]|[{_MARKS}])*"
 # A byte-order mark (U+FEFF) is not a token: "\ufeffYr" starts with the word "Yr".
 _TOKEN = re.compile(rf"{WORD_PATTERN}|\d+(?:[.,]\d+)*|[^\s\ufeff]")
 _new = tuple.__new__
+
+#: The token regex of ``../shared/tools/referee.py``, copied verbatim: the
+#: benchmark harness (``respin.bench.corpora.TOKEN``) and ``respin learn`` split
+#: text as the referee scores it. Not respin's own tokenizer (``_TOKEN``).
+REFEREE_TOKEN = re.compile(r"\w+(?:[.\-]\w+)*|[’']\w+|[^\w\s]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _HSPACE = regex.compile(r"[ \t\u00a0\u2009\u202f]+")
 

@@ -46,6 +46,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..tokens import REFEREE_TOKEN
+
 __all__ = [
     "ANN",
     "Corpus",
@@ -69,7 +71,7 @@ __all__ = [
 #: The referee's annotation and token regexes, copied verbatim: the metrics are
 #: only comparable with ``referee.py`` if both split text the same way.
 ANN = re.compile(r"\[\[(.+?)=>(.+?)\]\]", re.S)
-TOKEN = re.compile(r"\w+(?:[.\-]\w+)*|[’']\w+|[^\w\s]")
+TOKEN = REFEREE_TOKEN
 
 
 class CorpusError(ValueError):
