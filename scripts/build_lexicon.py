@@ -28,8 +28,11 @@ SHIPPED = ROOT / "src" / "respin" / "data" / "lexicon.tsv"
 EXCLUDED = {"rejects.tsv"}
 
 
-def section_files() -> list[Path]:
-    return sorted(p for p in LEXICONS.glob("*.tsv") if p.name not in EXCLUDED)
+def section_files(curated_only: bool = False) -> list[Path]:
+    """The section files of the shipped lexicon; ``curated_only`` leaves out
+    ``learned.tsv`` (written by scripts/merge_learned.py from the real pairs)."""
+    skip = EXCLUDED | ({"learned.tsv"} if curated_only else set())
+    return sorted(p for p in LEXICONS.glob("*.tsv") if p.name not in skip)
 
 
 def defined_sources() -> set[str]:

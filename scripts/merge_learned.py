@@ -24,13 +24,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from respin.lexicon import FORMAT_HEADER, Entry, build_lexicon, format_row, load_lexicon  # noqa: E402
 from respin.tokens import phrase_key  # noqa: E402
+from build_lexicon import section_files  # noqa: E402
 
 LEXICONS = ROOT / "lexicons"
 LEARNED = LEXICONS / "learned.tsv"
-EXCLUDED = {"rejects.tsv"}
 
 
 def _key(e: Entry) -> tuple:
@@ -111,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if bool(args.out) == bool(args.write):
         ap.error("give exactly one of --out or --write")
-    sections = [p for p in sorted(LEXICONS.glob("*.tsv")) if p.name not in EXCLUDED | {"learned.tsv"}]
+    sections = section_files(curated_only=True)
     curated = [e for p in sections for e in load_lexicon(p).entries]
     existing = load_lexicon(LEARNED).entries if LEARNED.exists() else ()
     learned = list(load_lexicon(args.learned).entries)

@@ -100,8 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     ann.mkdir(parents=True, exist_ok=True)
     for old in ann.iterdir():
         old.unlink()
-    curated = [e for p in sorted((ROOT / "lexicons").glob("*.tsv"))
-               if p.name not in ("rejects.tsv", "learned.tsv") for e in load_lexicon(p).entries]
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_lexicon import section_files
+    curated = [e for p in section_files(curated_only=True) for e in load_lexicon(p).entries]
     from respin.lexicon import build_lexicon
     learn([scratch / "real" / "heldout"], lexicon=build_lexicon(curated), ann_dir=ann)
     n_held = sum(r["split"] == "heldout" for r in rows)
