@@ -6,8 +6,11 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from respin import Config, fix_and_explain, fix_text
+from respin import Config, default_lexicon, fix_and_explain, fix_text
+from respin.fixes import _analyse, _open_quotes
 
 # Written for this test: a spun report whose quotes the spinner rewrote too,
 # as the spinner family met on real pages does.
@@ -87,3 +90,19 @@ def test_cli_quotes_option():
     assert protect.stdout == fix_text(SPUN_QUOTES, quotes="protect")
     bad = run("--quotes", "sometimes")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "--quotes" in bad.stderr
+
+_LEX = default_lexicon()
+_PIECES = sorted({e.spun for e in _LEX if "<num>" not in e.spun})[::7] + [
+    "“", "”", '"', "‘", "’", "{", "}", "five,653", "p.c", "said", "the", ",", ".", "\n", "White Home"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=60), st.booleans())
+def test_opening_quotes_matches_only_where_needed(pieces, glued):
+    """_open_quotes re-matches only at and just before quoted tokens; it must
+    equal a full analysis with quotes unprotected."""
+    text = " ".join(pieces)
+    locked = _analyse(text, _LEX, True, glued)
+    opened = _open_quotes(text, locked, _LEX, glued)
+    full = _analyse(text, _LEX, False, glued)
+    assert opened.candidates == full.candidates
+    assert opened.protected == full.protected

@@ -291,10 +291,32 @@ def _has_quote(text: str) -> bool:
 QUOTE_UNLOCK_LOG_RATIO = 3.0
 
 
+def _open_quotes(text: str, segment: Segment, lexicon, glued: bool) -> Segment:
+    """``segment`` analysed again with quoted speech unprotected, matching only
+    where that can change anything: at the quoted tokens and at the few
+    tokens before each (a match spans at most ``reach`` tokens; a brace
+    artifact, seven). Equal to ``analyse(text, lexicon, quotes=False)``."""
+    tokens = segment.tokens
+    mask = protected_mask(text, tokens, False)
+    reach = max(_longest_spun_form(lexicon), 7)
+    starts: set[int] = set()
+    for i, (was, now) in enumerate(zip(segment.protected, mask)):
+        if was and not now:
+            starts.update(range(max(0, i - reach + 1), i + 1))
+    if not starts:
+        return segment
+    found = find_candidates(text, lexicon, tokens, mask, sorted(starts))
+    if glued:
+        found = [c for c in found if c.first > 0]
+    kept = [c for c in segment.candidates if c.first not in starts]
+    candidates = sorted(kept + found, key=lambda c: (c.start, c.end))
+    return Segment(text, tokens, mask, candidates)
+
+
 def _unlock_quotes(text: str, segment: Segment, evidence, lexicon, model, glued: bool):
     """The segment with quoted speech unprotected, if its evidence says the
     spinner rewrote quotes too; else the segment as it was."""
-    opened = _analyse(text, lexicon, False, glued, segment.tokens)
+    opened = _open_quotes(text, segment, lexicon, glued)
     if len(opened.candidates) == len(segment.candidates):
         return segment, evidence, True
     ev = estimate(opened, lexicon, model)
