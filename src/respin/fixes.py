@@ -246,7 +246,7 @@ def explain_segment(text: str, config: Config, glued: bool = False) -> Explained
     one segment was cut hard), so its first token is a fragment, not a word.
     """
     lexicon = config.lexicon()
-    quotes = config.quotes != "edit"  # protect quoted speech (for now)
+    quotes = config.quotes != "edit"  # protected, unless "auto" opens them below
     if quotes and optimised() and len(text) >= SCREEN_MIN_CHARS and nothing_to_do(text, lexicon):
         return ExplainedText(text, [])
     segment = _analyse(text, lexicon, quotes, glued)
