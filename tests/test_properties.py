@@ -94,14 +94,29 @@ def test_one_pass_never_rewrites_text_it_restored(text):
 
 
 @pytest.mark.parametrize("config", [None, TWO_WAY], ids=["shipped", "two-way"])
-@given(text=st.one_of(document, two_way_document))
-def test_a_second_pass_leaves_restored_text_alone(config, text):
-    # measured, not by construction (docs/how-it-works.md, "Two-way rules"):
-    # respin run on its own output never edits what it restored, and never makes
-    # more edits than the first pass (0 second-pass edits in 10,000 documents)
-    s = second_pass([text], config)
-    assert s.on_restored == 0 and s.reverted == 0
-    assert s.second <= s.first
+def test_a_second_pass_rarely_touches_restored_text(config):
+    # measured, not by construction (docs/how-it-works.md, "Two-way rules"): on
+    # word salad of spun forms, originals and fillers (the `document` strategy,
+    # seeded), a second pass edits restored text for under 0.1% of the first
+    # pass's edits. It can: a chain (corporations -> companies, then companies
+    # -> services) or a two-way pair whose counts make both directions likely
+    # spins (forward <-> ahead) where the context hardly speaks. Measured
+    # 2026-12-02 on 3 x 1,000 such documents: 4-6 of ~20,100 first-pass edits
+    # touched again, 0-3 put back; 0 on every corpus (scripts/second_pass.py).
+    import random
+
+    rnd = random.Random(20261202)
+
+    def sentence() -> str:
+        words = [rnd.choice(rnd.choice([SPUN, ORIGINALS, FILLER])) for _ in range(rnd.randint(1, 14))]
+        return _sentence(words, rnd.choice(PUNCT), rnd.random() < 0.5, rnd.random() < 0.25)
+
+    docs = ["\n".join(" ".join(sentence() for _ in range(rnd.randint(1, 5)))
+                      for _ in range(rnd.randint(1, 6))) + "\n" for _ in range(600)]
+    s = second_pass(docs, config)
+    assert s.first > 10_000
+    assert s.on_restored <= s.first / 1000 and s.reverted <= s.first / 1000, s
+    assert s.second <= s.first / 1000, s
 
 
 @given(document)
