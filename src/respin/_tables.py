@@ -1,0 +1,239 @@
+"""The context model's tables in a compact, prebuilt form, cached on disk.
+
+Reading wordfreq's English list (gzip + msgpack) and symspellpy's bigram file
+costs about 0.1 s at every start, and their dicts another 0.1 s. The first
+use on a machine writes each table once as sorted UTF-8 keys plus arrays of
+offsets and values (:class:`SortedTable`); later starts read that file (a few
+ms) and look keys up by binary search, until enough lookups were made that a
+dict pays for itself.
+
+The file is our own format: a short JSON header and raw arrays, read with
+``json`` and ``array`` (never pickle, marshal or eval), with a CRC-32 of the
+payload. It records the source file's path, size and modification time and
+the format version: if any of them differs, or the file is damaged, it is
+ignored and rebuilt. Where it lives: ``$RESPIN_CACHE_DIR`` when set (empty
+means "no cache"), else ``_cache/`` in the package directory when that is
+writable, else ``respin`` in the user's cache directory. When nothing can be
+written the tables load as before (see :mod:`respin.scoring`). Nothing is
+downloaded: the sources are the files the installed packages ship.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import zlib
+from array import array
+from pathlib import Path
+
+__all__ = ["SortedTable", "cache_dir", "cached_table"]
+
+#: Bump when the file layout or what a table holds changes: older files are then ignored.
+FORMAT_VERSION = 1
+_MAGIC = b"respin-table\n"
+
+#: Lookups answered by binary search before the dict is built. A lookup costs
+#: about 5 us, building the dicts about 0.04 s (unigrams) and 0.03 s (bigrams),
+#: so the dict pays for itself after some 7,000 lookups; a short text makes a
+#: few dozen, a news article a few hundred, a crawl millions (measured
+#: 2026-12-02, see docs/benchmarks.md).
+SORTED_LOOKUPS = 8000
+
+
+def cache_dir() -> Path | None:
+    """Where the tables are cached, or ``None`` when nowhere is writable."""
+    env = os.environ.get("RESPIN_CACHE_DIR")
+    if env is not None:
+        return Path(env) if env else None
+    candidates = [Path(__file__).resolve().parent / "_cache"]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    candidates.append(Path(base) / "respin")
+    for path in candidates:
+        if path.is_dir():
+            if os.access(path, os.W_OK):
+                return path
+            continue
+        if os.access(path.parent if path.parent.exists() else path.parent.parent, os.W_OK):
+            return path
+    return None
+
+
+class SortedTable:
+    """A read-only ``str -> value`` map: sorted UTF-8 keys, each ending in
+    ``\\n``, with their start offsets and their values in arrays. ``get`` is a
+    binary search until :data:`SORTED_LOOKUPS` lookups, then a dict of the same
+    items. Safe to share between threads (a Dask worker's)."""
+
+    def __init__(self, blob: bytes, offsets: array, values: array, scale=None) -> None:
+        """``scale``, when given, maps a stored integer to the value returned."""
+        self._blob = blob
+        self._offsets = offsets
+        self._values = values
+        self._n = len(offsets) - 1
+        self._scale = scale
+        self._table: dict | None = None
+        self._left = SORTED_LOOKUPS
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _value(self, i: int):
+        v = self._values[i]
+        return self._scale(v) if self._scale is not None else v
+
+    def _build(self) -> dict:
+        with self._lock:
+            if self._table is None:
+                keys = self._blob.decode("utf-8").split("\n")
+                keys.pop()  # (after the last key's "\n")
+                values = self._values.tolist()
+                if self._scale is not None and values:
+                    lut = [self._scale(v) for v in range(max(values) + 1)]
+                    values = map(lut.__getitem__, values)
+                self._table = dict(zip(keys, values))
+        return self._table
+
+    def items(self) -> list:
+        return list(self._build().items())
+
+    def get(self, key: str, default=None):
+        table = self._table
+        if table is not None:
+            return table.get(key, default)
+        self._left -= 1
+        if self._left < 0:
+            return self._build().get(key, default)
+        try:
+            k = key.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: in no table
+            return default
+        blob, off = self._blob, self._offsets
+        lo, hi = 0, self._n
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if blob[off[mid]:off[mid + 1] - 1] < k:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < self._n and blob[off[lo]:off[lo + 1] - 1] == k:
+            return self._value(lo)
+        return default
+
+
+def _source_stamp(source: Path) -> dict:
+    st = source.stat()
+    return {"source": str(source), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def _encode(items: dict, value_type: str) -> tuple[bytes, array, array] | None:
+    """Sorted keys, offsets and values of ``items``; ``None`` if a key holds ``\\n``."""
+    pairs = sorted((k.encode("utf-8"), v) for k, v in items.items())
+    if any(b"\n" in k for k, _ in pairs):
+        return None
+    blob = b"".join(k + b"\n" for k, _ in pairs)
+    offsets = array("I", [0])
+    pos = 0
+    for k, _ in pairs:
+        pos += len(k) + 1
+        offsets.append(pos)
+    return blob, offsets, array(value_type, [v for _, v in pairs])
+
+
+def _pad(n: int) -> bytes:
+    return b"\0" * (-n % 8)
+
+
+def write_table(path: Path, stamp: dict, items: dict, value_type: str) -> bool:
+    """Write ``items`` (str keys) as a table file at ``path``; False if they cannot be."""
+    encoded = _encode(items, value_type)
+    if encoded is None:
+        return False
+    blob, offsets, values = encoded
+    payload = b"".join((blob, _pad(len(blob)), offsets.tobytes(), _pad(len(offsets) * 4),
+                        values.tobytes()))
+    header = dict(stamp, format=FORMAT_VERSION, byteorder=sys.byteorder, count=len(offsets) - 1,
+                  blob=len(blob), offsets=offsets.itemsize, values=value_type,
+                  value_size=values.itemsize, crc32=zlib.crc32(payload))
+    head = _MAGIC + json.dumps(header, sort_keys=True).encode("ascii") + b"\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(head + _pad(len(head)) + payload)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return True
+
+
+def read_table(path: Path, stamp: dict, value_type: str) -> tuple[bytes, array, array] | None:
+    """(blob, offsets, values) of a table file, or ``None`` when it is missing,
+    stale (another source, size, time or format) or damaged."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(_MAGIC):
+        return None
+    end = data.find(b"\n", len(_MAGIC))
+    try:
+        header = json.loads(data[len(_MAGIC):end])
+    except ValueError:
+        return None
+    expected = dict(stamp, format=FORMAT_VERSION, byteorder=sys.byteorder, values=value_type,
+                    offsets=array("I").itemsize, value_size=array(value_type).itemsize)
+    if not isinstance(header, dict) or any(header.get(k) != v for k, v in expected.items()):
+        return None
+    start = end + 1 + len(_pad(end + 1))
+    try:
+        count, size = int(header["count"]), int(header["blob"])
+        crc = header["crc32"]
+    except (KeyError, TypeError, ValueError):
+        return None
+    o_start = start + size + len(_pad(size))
+    v_start = o_start + (count + 1) * 4 + len(_pad((count + 1) * 4))
+    if count < 0 or size < 0 or len(data) != v_start + count * array(value_type).itemsize:
+        return None
+    payload = memoryview(data)[start:]
+    if zlib.crc32(payload) != crc:
+        return None
+    blob = data[start:start + size]
+    offsets = array("I")
+    offsets.frombytes(data[o_start:o_start + (count + 1) * 4])
+    values = array(value_type)
+    values.frombytes(data[v_start:])
+    if offsets[0] != 0 or offsets[-1] != size or blob.count(b"\n") != count \
+            or (size and blob[-1:] != b"\n"):
+        return None
+    return blob, offsets, values
+
+
+def cached_table(name: str, source: Path, value_type: str, load, scale=None) -> SortedTable | None:
+    """The table ``name`` for ``source``: from its cache file, or built by
+    ``load()`` (a dict, or ``None`` when the source is unusable) and written
+    there. ``None`` when there is no cache directory or the table cannot be written."""
+    directory = cache_dir()
+    if directory is None:
+        return None
+    try:
+        stamp = _source_stamp(source)
+    except OSError:
+        return None
+    path = directory / f"{name}.v{FORMAT_VERSION}.bin"
+    found = read_table(path, stamp, value_type)
+    if found is None:
+        items = load()
+        if items is None:
+            return None
+        try:
+            if not write_table(path, stamp, items, value_type):
+                return None
+        except (OSError, OverflowError):
+            return None
+        found = read_table(path, stamp, value_type)
+        if found is None:
+            return None
+    return SortedTable(*found, scale=scale)

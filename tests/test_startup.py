@@ -1,0 +1,205 @@
+"""Start-up: prebuilt tables give the same values as their sources.
+
+The shipped lexicon has a prebuilt form (``respin/data/lexicon.prebuilt.json``)
+and the context model's tables are cached on first use
+(:mod:`respin._tables`). Each must equal what it was built from, be ignored
+when stale or damaged, and never be needed: without them respin reads the
+sources as before.
+"""
+from __future__ import annotations
+
+import io
+import json
+import random
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+import respin
+from respin import _tables, lexicon, scoring
+from respin.resources import data_path
+
+
+def _tsv_lexicon(data: bytes) -> respin.Lexicon:
+    return lexicon.parse_lexicon(io.StringIO(data.decode("utf-8-sig"), newline=""),
+                                 path=lexicon.DEFAULT_PATH)
+
+
+def _same_lexicon(a: respin.Lexicon, b: respin.Lexicon) -> None:
+    assert a.entries == b.entries
+    assert list(a.index.items()) == list(b.index.items())
+    assert a.trie == b.trie and a.name_trie == b.name_trie
+    assert a.spun_forms_per_original == b.spun_forms_per_original
+    assert a.ids == b.ids and a.observed == b.observed
+
+
+# -- the shipped lexicon's prebuilt form -----------------------------------------
+
+def test_prebuilt_lexicon_is_in_sync_with_the_shipped_tsv():
+    # fails when lexicon.tsv changes without scripts/build_lexicon.py
+    data = data_path("lexicon.tsv").read_bytes()
+    assert data_path(lexicon.PREBUILT_NAME).read_text(encoding="utf-8") == \
+        lexicon.prebuilt_text(data)
+
+
+def test_prebuilt_lexicon_equals_the_parsed_tsv():
+    data = data_path("lexicon.tsv").read_bytes()
+    prebuilt = lexicon._read_prebuilt(data_path(lexicon.PREBUILT_NAME), data)
+    assert prebuilt is not None
+    _same_lexicon(prebuilt, _tsv_lexicon(data))
+    _same_lexicon(respin.default_lexicon(), _tsv_lexicon(data))
+
+
+def test_stale_or_damaged_prebuilt_lexicon_is_ignored(tmp_path):
+    data = data_path("lexicon.tsv").read_bytes()
+    good = data_path(lexicon.PREBUILT_NAME).read_text(encoding="utf-8")
+    path = tmp_path / lexicon.PREBUILT_NAME
+    path.write_text(good, encoding="utf-8")
+    assert lexicon._read_prebuilt(path, data) is not None
+    edited = data.replace(b"\tpercent\t", b"\tper cent\t", 1)
+    assert edited != data
+    assert lexicon._read_prebuilt(path, edited) is None  # built from other bytes
+    for damaged in (good[:len(good) // 2], good.replace("[", "{", 5), "", "[]",
+                    good.replace(lexicon.PREBUILT_FORMAT, "respin-lexicon-prebuilt 0")):
+        path.write_text(damaged, encoding="utf-8")
+        assert lexicon._read_prebuilt(path, data) is None
+    assert lexicon._read_prebuilt(tmp_path / "missing.json", data) is None
+
+
+def test_default_lexicon_falls_back_to_the_tsv(monkeypatch):
+    data = data_path("lexicon.tsv").read_bytes()
+    monkeypatch.setattr(lexicon, "PREBUILT_NAME", "no-such-file.json")
+    lexicon.default_lexicon.cache_clear()
+    try:
+        _same_lexicon(lexicon.default_lexicon(), _tsv_lexicon(data))
+    finally:
+        lexicon.default_lexicon.cache_clear()
+
+
+def test_build_script_writes_both_files_and_checks_both():
+    res = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_lexicon.py"), "--check"],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    text = (ROOT / "scripts" / "build_lexicon.py").read_text(encoding="utf-8")
+    assert "PREBUILT.write_text" in text
+
+
+def test_prebuilt_lexicon_is_package_data():
+    import tomllib
+
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = conf["tool"]["setuptools"]["package-data"]["respin"]
+    assert "data/*.json" in patterns
+
+
+# -- the context model's cached tables -------------------------------------------
+
+@pytest.fixture()
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("RESPIN_CACHE_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_cached_tables_equal_their_sources(cache):
+    uni, bi = scoring._unigram_table(), scoring._bigram_table()
+    assert isinstance(uni, _tables.SortedTable) and isinstance(bi, _tables.SortedTable)
+    assert sorted(p.name for p in cache.iterdir()) == ["bigrams-en.v1.bin", "unigrams-en.v1.bin"]
+    # read back from the files just written, then compared whole
+    uni, bi = scoring._unigram_table(), scoring._bigram_table()
+    words, pairs = scoring.load_unigrams(), scoring.load_bigrams()
+    sample = random.Random(11).sample(sorted(words), 500) + [
+        "percent", "zzqqx", "", "a\nb", "\ud800", "é", "naïve", "\x00"]
+    assert [uni.get(w, 0.0) for w in sample] == [words.get(w, 0.0) for w in sample]
+    keys = random.Random(11).sample(sorted(pairs), 500) + ["provide chain", "x y", "", "in"]
+    assert [bi.get(k) for k in keys] == [pairs.get(k) for k in keys]
+    assert uni._table is None and bi._table is None  # all of those by binary search
+    assert uni._build() == words and bi._build() == pairs
+    assert len(uni) == len(words) and len(bi) == len(pairs)
+
+
+def test_sorted_table_switches_to_the_dict_with_the_same_answers(monkeypatch):
+    monkeypatch.setattr(_tables, "SORTED_LOOKUPS", 5)
+    items = {"b": 2, "a": 1, "ä": 3, "a b": 4, "": 5}
+    blob, offsets, values = _tables._encode(items, "q")
+    table = _tables.SortedTable(blob, offsets, values)
+    keys = ["a", "b", "c", "ä", "a b", "", "zz", "b", "a"] * 2
+    assert [table.get(k) for k in keys] == [items.get(k) for k in keys]
+    assert table._table == items
+
+
+def test_stale_or_damaged_cache_files_are_rebuilt(cache):
+    scoring._bigram_table()
+    path = cache / "bigrams-en.v1.bin"
+    good = path.read_bytes()
+    source = scoring._package_file("symspellpy", scoring._BIGRAM_FILE)
+    stamp = _tables._source_stamp(source)
+    assert _tables.read_table(path, stamp, "q") is not None
+    assert _tables.read_table(path, dict(stamp, size=stamp["size"] + 1), "q") is None
+    assert _tables.read_table(path, dict(stamp, mtime_ns=1), "q") is None
+    assert _tables.read_table(path, stamp, "i") is None
+    for damaged in (good[:-1], good[:len(good) // 2], good[:-9] + bytes([good[-9] ^ 1]) + good[-8:],
+                    b"", b"respin-table\n{\n", good.replace(b'"format": 1', b'"format": 0')):
+        path.write_bytes(damaged)
+        assert _tables.read_table(path, stamp, "q") is None
+        table = scoring._bigram_table()  # rebuilt
+        assert isinstance(table, _tables.SortedTable)
+        assert table.get("in spite") == 168_655_040
+        assert path.read_bytes() == good
+
+
+def test_no_writable_cache_falls_back_to_reading_the_sources(monkeypatch, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("RESPIN_CACHE_DIR", str(blocker / "cache"))
+    assert isinstance(scoring._bigram_table(), scoring.LazyBigrams)
+    assert isinstance(scoring._unigram_table(), scoring.LazyUnigrams)
+    monkeypatch.setenv("RESPIN_CACHE_DIR", "")
+    assert _tables.cache_dir() is None
+    assert isinstance(scoring._bigram_table(), scoring.LazyBigrams)
+
+
+def test_cache_dir_default_is_the_package_or_the_user_cache(monkeypatch, tmp_path):
+    monkeypatch.delenv("RESPIN_CACHE_DIR", raising=False)
+    found = _tables.cache_dir()
+    assert found in (ROOT / "src" / "respin" / "_cache", None) or found.name == "respin"
+
+
+def test_cached_tables_are_safe_to_share_between_threads(cache):
+    from concurrent.futures import ThreadPoolExecutor
+
+    scoring._unigram_table()
+    uni, words = scoring._unigram_table(), scoring.load_unigrams()
+    sample = random.Random(5).sample(sorted(words), 3000) + ["zzqq"] * 50
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda w: uni.get(w, 0.0), sample * 4))
+    assert got == [words.get(w, 0.0) for w in sample * 4]
+
+
+def test_table_files_hold_no_code(cache):
+    # the cache is read with json and array only: its header is plain JSON
+    scoring._unigram_table()
+    data = (cache / "unigrams-en.v1.bin").read_bytes()
+    assert data.startswith(b"respin-table\n")
+    header = json.loads(data[len(b"respin-table\n"):data.index(b"\n", 13)])
+    assert header["format"] == _tables.FORMAT_VERSION and header["count"] > 300_000
+
+
+# -- start-up as a whole ---------------------------------------------------------
+
+def test_a_short_text_imports_only_what_it_needs(cache):
+    import os
+
+    code = ("import sys, respin; print(respin.fix_text('x p.c')); "
+            "print(sorted(m for m in sys.modules if m in "
+            "('respin.markup', 'respin.records', 'symspellpy', 'wordfreq', 'msgpack')))")
+    env = dict(os.environ, RESPIN_CACHE_DIR=str(cache))
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env=env).stdout.splitlines() for _ in range(2)]
+    assert runs[0] == ["x percent", "['msgpack']"]  # the first run writes the cache
+    assert runs[1] == ["x percent", "[]"]  # then no source package is even imported
+    assert respin.fix_html("<p>3 p.c</p>").text == "<p>3 percent</p>"
+    assert {"fix_html", "fix_records", "Record"} <= set(dir(respin))
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        respin.nope  # noqa: B018
