@@ -173,40 +173,37 @@ def read_table(path: Path, stamp: dict, value_type: str) -> tuple[bytes, array, 
     """(blob, offsets, values) of a table file, or ``None`` when it is missing,
     stale (another source, size, time or format) or damaged."""
     try:
-        data = path.read_bytes()
-    except OSError:
+        with open(path, "rb") as fh:
+            head = fh.readline(len(_MAGIC) + 4096)
+            if head != _MAGIC:
+                return None
+            line = fh.readline(4096)
+            header = json.loads(line)
+            expected = dict(stamp, format=FORMAT_VERSION, byteorder=sys.byteorder,
+                            values=value_type, offsets=array("I").itemsize,
+                            value_size=array(value_type).itemsize)
+            if not isinstance(header, dict) or any(header.get(k) != v
+                                                   for k, v in expected.items()):
+                return None
+            count, size, crc = header["count"], header["blob"], header["crc32"]
+            if not all(isinstance(v, int) and v >= 0 for v in (count, size, crc)):
+                return None
+            fh.read(len(_pad(len(head) + len(line))))
+            blob = fh.read(size)
+            rest = fh.read()
+    except (OSError, ValueError, KeyError):
         return None
-    if not data.startswith(_MAGIC):
+    o_size = (count + 1) * 4
+    o_end = o_size + len(_pad(o_size))
+    if len(blob) != size or len(rest) != len(_pad(size)) + o_end + count * array(value_type).itemsize \
+            or zlib.crc32(rest, zlib.crc32(blob)) != crc:
         return None
-    end = data.find(b"\n", len(_MAGIC))
-    try:
-        header = json.loads(data[len(_MAGIC):end])
-    except ValueError:
-        return None
-    expected = dict(stamp, format=FORMAT_VERSION, byteorder=sys.byteorder, values=value_type,
-                    offsets=array("I").itemsize, value_size=array(value_type).itemsize)
-    if not isinstance(header, dict) or any(header.get(k) != v for k, v in expected.items()):
-        return None
-    start = end + 1 + len(_pad(end + 1))
-    try:
-        count, size = int(header["count"]), int(header["blob"])
-        crc = header["crc32"]
-    except (KeyError, TypeError, ValueError):
-        return None
-    o_start = start + size + len(_pad(size))
-    v_start = o_start + (count + 1) * 4 + len(_pad((count + 1) * 4))
-    if count < 0 or size < 0 or len(data) != v_start + count * array(value_type).itemsize:
-        return None
-    payload = memoryview(data)[start:]
-    if zlib.crc32(payload) != crc:
-        return None
-    blob = data[start:start + size]
+    view = memoryview(rest)[len(_pad(size)):]
     offsets = array("I")
-    offsets.frombytes(data[o_start:o_start + (count + 1) * 4])
+    offsets.frombytes(view[:o_size])
     values = array(value_type)
-    values.frombytes(data[v_start:])
-    if offsets[0] != 0 or offsets[-1] != size or blob.count(b"\n") != count \
-            or (size and blob[-1:] != b"\n"):
+    values.frombytes(view[o_end:])
+    if offsets[0] != 0 or offsets[-1] != size or (size and blob[-1:] != b"\n"):
         return None
     return blob, offsets, values
 
