@@ -1,4 +1,5 @@
-"""Start-up: prebuilt tables give the same values as their sources.
+"""Start-up: prebuilt tables give the same values as their sources (and the
+clean screen's early exit gives the same answers).
 
 The shipped lexicon has a prebuilt form (``respin/data/lexicon.prebuilt.json``)
 and the context model's tables are cached on first use
@@ -10,12 +11,15 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import random
 import subprocess
 import sys
 
 import pytest
 from conftest import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
 
 import respin
 from respin import _tables, lexicon, scoring
@@ -203,3 +207,23 @@ def test_a_short_text_imports_only_what_it_needs(cache):
     assert {"fix_html", "fix_records", "Record"} <= set(dir(respin))
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         respin.nope  # noqa: B018
+
+
+# -- the clean screen: _max_gain stops once "under the limit?" is decided -------------
+
+@given(st.lists(st.tuples(st.floats(0.1, 30.0), st.floats(1.0001, 5000.0)), min_size=1,
+                max_size=40),
+       st.integers(1, 20_000), st.floats(0.0, 60.0))
+def test_max_gain_answers_under_the_limit_as_the_full_bisection(terms, untouched, limit):
+    from respin.precompute import _max_gain
+
+    full = _max_gain(terms, untouched)
+    early = _max_gain(terms, untouched, limit)
+    assert (early < limit) == (full < limit)
+
+    def f(rho: float) -> float:
+        return (sum(s * math.log1p(rho * (r - 1.0)) for s, r in terms)
+                + untouched * math.log1p(-rho))
+    # both are upper bounds of the maximum (checked on a grid)
+    top = max(f(k / 2000) for k in range(2000))
+    assert early >= top - 1e-9 and full >= top - 1e-9

@@ -372,7 +372,7 @@ def _under(text: str, lexicon: Lexicon, screen: _Screen, get_table, limit: float
             exact = Counter(text_words)
             untouched_all = sum(exact[w] for w in exact.keys() & screen.originals) - 2 * len(spans)
         untouched = untouched_all - covered
-        if untouched > 0 and _max_gain(terms, untouched) < limit:
+        if untouched > 0 and _max_gain(terms, untouched, limit) < limit:
             return True
     return False
 
@@ -389,13 +389,19 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _max_gain(terms: list[tuple[float, float]], untouched: int) -> float:
+def _max_gain(terms: list[tuple[float, float]], untouched: int,
+              limit: float | None = None) -> float:
     """An upper bound of max over rho in [0, 1) of
     ``sum s log(1 + rho (r - 1)) + untouched * log(1 - rho)`` (concave in rho).
 
     Bisection on the slope keeps ``slope(lo) > 0 > slope(hi)``, so the
     maximum lies in [lo, hi] and, by concavity, under the tangent at ``lo``.
-    Stops as soon as that bound is small enough to matter no more.
+    Stops as soon as that bound is small enough to matter no more, or, when
+    the caller only asks whether the maximum is under ``limit``, as soon as
+    that is decided: the bound is under it, or ``f(lo)`` (which the maximum
+    reaches at least) is not. The bounds only fall from step to step (by
+    concavity, the tangent at a larger ``lo`` stays under the one before), so
+    the answer to "under ``limit``?" is the same as without it.
     """
     def f(rho: float) -> float:
         return (sum(s * math.log1p(rho * (r - 1.0)) for s, r in terms)
@@ -408,17 +414,21 @@ def _max_gain(terms: list[tuple[float, float]], untouched: int) -> float:
     d = slope(lo)
     if d <= 0:
         return 0.0
+    f_lo = f(lo)
     for _ in range(60):
-        bound = f(lo) + d * (hi - lo)
+        bound = f_lo + d * (hi - lo)
+        if limit is not None and (bound < limit or f_lo >= limit):
+            return bound
         mid = (lo + hi) / 2
         d_mid = slope(mid)
         if d_mid > 0:
             lo, d = mid, d_mid
+            f_lo = f(lo)
         else:
             hi = mid
-        if bound - f(lo) < 1e-3:
+        if bound - f_lo < 1e-3:
             return bound
-    return f(lo) + d * (hi - lo)
+    return f_lo + d * (hi - lo)
 
 
 def _filled(originals: tuple[str, ...]) -> tuple[str, ...]:
