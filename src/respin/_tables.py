@@ -33,12 +33,13 @@ __all__ = ["SortedTable", "cache_dir", "cached_table"]
 FORMAT_VERSION = 1
 _MAGIC = b"respin-table\n"
 
-#: Lookups answered by binary search before the dict is built. A lookup costs
-#: about 5 us, building the dicts about 0.04 s (unigrams) and 0.03 s (bigrams),
-#: so the dict pays for itself after some 7,000 lookups; a short text makes a
-#: few dozen, a news article a few hundred, a crawl millions (measured
-#: 2026-12-02, see docs/benchmarks.md).
-SORTED_LOOKUPS = 8000
+#: Lookups answered by binary search before the dict is built: a lookup costs
+#: 5-7 us, building the dict 0.11-0.19 s (unigrams) or 0.11-0.13 s (bigrams),
+#: about what 20,000 lookups cost, so no text pays more than twice the best
+#: choice made in hindsight. A short text makes a few dozen lookups, a news
+#: article a few hundred to a few thousand, a crawl millions (measured
+#: 2026-12-02 on the 2-core development machine, busy).
+SORTED_LOOKUPS = 20_000
 
 
 def cache_dir() -> Path | None:
@@ -79,10 +80,6 @@ class SortedTable:
     def __len__(self) -> int:
         return self._n
 
-    def _value(self, i: int):
-        v = self._values[i]
-        return self._scale(v) if self._scale is not None else v
-
     def _build(self) -> dict:
         with self._lock:
             if self._table is None:
@@ -93,23 +90,21 @@ class SortedTable:
                     lut = [self._scale(v) for v in range(max(values) + 1)]
                     values = map(lut.__getitem__, values)
                 self._table = dict(zip(keys, values))
+                self._blob = self._offsets = self._values = None  # (10 MB for both tables)
         return self._table
-
-    def items(self) -> list:
-        return list(self._build().items())
 
     def get(self, key: str, default=None):
         table = self._table
         if table is not None:
             return table.get(key, default)
         self._left -= 1
-        if self._left < 0:
-            return self._build().get(key, default)
+        blob, off, values = self._blob, self._offsets, self._values
+        if self._left < 0 or blob is None or off is None or values is None:
+            return self._build().get(key, default)  # (or another thread just built it)
         try:
             k = key.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: in no table
             return default
-        blob, off = self._blob, self._offsets
         lo, hi = 0, self._n
         while lo < hi:
             mid = (lo + hi) >> 1
@@ -118,7 +113,8 @@ class SortedTable:
             else:
                 hi = mid
         if lo < self._n and blob[off[lo]:off[lo + 1] - 1] == k:
-            return self._value(lo)
+            v = values[lo]
+            return self._scale(v) if self._scale is not None else v
         return default
 
 
