@@ -197,12 +197,21 @@ def test_a_short_text_imports_only_what_it_needs(cache):
 
     code = ("import sys, respin; print(respin.fix_text('x p.c')); "
             "print(sorted(m for m in sys.modules if m in "
-            "('respin.markup', 'respin.records', 'symspellpy', 'wordfreq', 'msgpack')))")
+            "('respin.markup', 'respin.records', 'symspellpy', 'wordfreq', 'msgpack', "
+            "'regex')))")
     env = dict(os.environ, RESPIN_CACHE_DIR=str(cache))
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True, env=env).stdout.splitlines() for _ in range(2)]
     assert runs[0] == ["x percent", "['msgpack']"]  # the first run writes the cache
     assert runs[1] == ["x percent", "[]"]  # then no source package is even imported
+    # regex is imported by the first pattern that needs it, and finds the same
+    import regex
+
+    from respin.candidates import _LOWER, _PROTECTED
+    text = "Mail a.b@c.org, see www.x.com/é #tag `co de` ÉCOLE é"
+    for _, pattern in _PROTECTED + ((None, _LOWER),):
+        assert [m.span() for m in pattern.finditer(text)] == \
+            [m.span() for m in regex.compile(pattern.source).finditer(text)]
     assert respin.fix_html("<p>3 p.c</p>").text == "<p>3 percent</p>"
     assert {"fix_html", "fix_records", "Record"} <= set(dir(respin))
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
