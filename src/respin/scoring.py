@@ -14,8 +14,10 @@ bigram language model:
 Only the data files are used: symspellpy's ``SymSpell.load_dictionary`` builds
 an edit-distance index respin does not need (2.4-2.9 s, +135 MB); reading the
 pairs into a dict costs about 0.2 s and 30 MB. Both tables load on first use,
-and only as far as needed (start-up, see :func:`load_unigrams` and
-:class:`LazyBigrams`): a short text looks its few pairs up in the file's text.
+and only as far as needed: from the compact files :mod:`respin._tables` writes
+on first use (a short text looks its few words up by binary search), or,
+without a writable cache, as :func:`load_unigrams` and :class:`LazyBigrams`
+describe.
 
 >>> lm = context_model()
 >>> lm.logp("supply", "chain") > lm.logp("provide", "chain")
