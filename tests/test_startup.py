@@ -236,3 +236,34 @@ def test_max_gain_answers_under_the_limit_as_the_full_bisection(terms, untouched
     # both are upper bounds of the maximum (checked on a grid)
     top = max(f(k / 2000) for k in range(2000))
     assert early >= top - 1e-9 and full >= top - 1e-9
+
+
+# -- fix_text: one segment's text goes straight to explain_segment --------------------
+
+_PIECES = ["Shares rose 3 p.c in the provide chain {industry}.", "The financial outlook is "
+           "important, officials said.", "“Quoted p.c speech,” he stated.", "\n", "\n\n", "\r\n",
+           "\r", " ", "  ", "\t", "Wall Road", "{that a}", "five,653", "x" * 40, "ΣΑΣ", "\ufeff",
+           "\u2028", "www.example.com/p.c", "#hashtag", "invoice", "laws"]
+
+
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=8), max_size=30),
+       st.sampled_from([1000, 200_000]))
+def test_fix_text_equals_the_line_by_line_path(parts, limit):
+    from respin.fixes import fix_lines, split_lines
+
+    text = "".join(parts)
+    cfg = respin.Config(max_segment_chars=limit)
+    assert respin.fix_text(text, cfg) == "".join(fix_lines(split_lines(text), cfg))
+
+
+def test_fix_text_keeps_its_old_answers_at_the_edges(tmp_path):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("not a lexicon\n", encoding="utf-8")
+    assert respin.fix_text("", lexicons=(str(bad),)) == ""  # no line: the lexicon is not read
+    with pytest.raises(respin.LexiconError):
+        respin.fix_text("x", lexicons=(str(bad),))
+    with pytest.raises(TypeError, match="unknown option"):
+        respin.fix_text("x", treshold=2)
+    long = "The economy grew 3 p.c, officers stated. " * 60
+    assert respin.fix_text(long, max_segment_chars=1000) == respin.fix_text(long, jobs=1,
+                                                                            max_segment_chars=1000)
