@@ -15,6 +15,7 @@ import math
 import random
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -164,10 +165,24 @@ def test_no_writable_cache_falls_back_to_reading_the_sources(monkeypatch, tmp_pa
     assert isinstance(scoring._bigram_table(), scoring.LazyBigrams)
 
 
+def test_a_valid_file_is_read_where_nothing_can_be_written(cache, monkeypatch, tmp_path):
+    scoring._bigram_table()  # written to the cache
+    empty = tmp_path / "empty"
+    monkeypatch.setattr(_tables, "cache_dirs", lambda: [empty, cache])
+    monkeypatch.setattr(_tables, "cache_dir", lambda: None)
+    table = scoring._bigram_table()
+    assert isinstance(table, _tables.SortedTable) and table.get("in spite") == 168_655_040
+    monkeypatch.setattr(_tables, "cache_dirs", lambda: [empty])
+    assert isinstance(scoring._bigram_table(), scoring.LazyBigrams)
+    assert not empty.exists()
+
+
 def test_cache_dir_default_is_the_package_or_the_user_cache(monkeypatch, tmp_path):
     monkeypatch.delenv("RESPIN_CACHE_DIR", raising=False)
-    found = _tables.cache_dir()
-    assert found in (ROOT / "src" / "respin" / "_cache", None) or found.name == "respin"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    package = Path(_tables.__file__).resolve().parent / "_cache"
+    assert _tables.cache_dirs() == [package, tmp_path / "xdg" / "respin"]
+    assert _tables.cache_dir() in (package, tmp_path / "xdg" / "respin")
 
 
 def test_cached_tables_are_safe_to_share_between_threads(cache):

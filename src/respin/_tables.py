@@ -13,8 +13,9 @@ payload. It records the source file's path, size and modification time and
 the format version: if any of them differs, or the file is damaged, it is
 ignored and rebuilt. Where it lives: ``$RESPIN_CACHE_DIR`` when set (empty
 means "no cache"), else ``_cache/`` in the package directory when that is
-writable, else ``respin`` in the user's cache directory. When nothing can be
-written the tables load as before (see :mod:`respin.scoring`). Nothing is
+writable, else ``respin`` in the user's cache directory; a valid file is read
+from either. When nothing can be read or written the tables load as before
+(see :mod:`respin.scoring`). Nothing is
 downloaded: the sources are the files the installed packages ship.
 """
 from __future__ import annotations
@@ -27,7 +28,7 @@ import zlib
 from array import array
 from pathlib import Path
 
-__all__ = ["SortedTable", "cache_dir", "cached_table"]
+__all__ = ["SortedTable", "cache_dir", "cache_dirs", "cached_table"]
 
 #: Bump when the file layout or what a table holds changes: older files are then ignored.
 FORMAT_VERSION = 1
@@ -42,20 +43,29 @@ _MAGIC = b"respin-table\n"
 SORTED_LOOKUPS = 20_000
 
 
-def cache_dir() -> Path | None:
-    """Where the tables are cached, or ``None`` when nowhere is writable."""
+def cache_dirs() -> list[Path]:
+    """Where the tables may be cached, first choice first: ``$RESPIN_CACHE_DIR``
+    alone when set (none when empty), else the package's ``_cache`` folder and
+    the user's cache folder."""
     env = os.environ.get("RESPIN_CACHE_DIR")
     if env is not None:
-        return Path(env) if env else None
-    candidates = [Path(__file__).resolve().parent / "_cache"]
+        return [Path(env)] if env else []
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    candidates.append(Path(base) / "respin")
-    for path in candidates:
+    return [Path(__file__).resolve().parent / "_cache", Path(base) / "respin"]
+
+
+def cache_dir() -> Path | None:
+    """Where new table files are written: the first of :func:`cache_dirs` that
+    is (or can be made) writable; ``None`` when none is."""
+    for path in cache_dirs():
         if path.is_dir():
             if os.access(path, os.W_OK):
                 return path
             continue
-        if os.access(path.parent if path.parent.exists() else path.parent.parent, os.W_OK):
+        parent = path.parent
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        if parent.is_dir() and os.access(parent, os.W_OK):
             return path
     return None
 
@@ -207,26 +217,31 @@ def read_table(path: Path, stamp: dict, value_type: str) -> tuple[bytes, array, 
 def cached_table(name: str, source: Path, value_type: str, load, scale=None) -> SortedTable | None:
     """The table ``name`` for ``source``: from its cache file, or built by
     ``load()`` (a dict, or ``None`` when the source is unusable) and written
-    there. ``None`` when there is no cache directory or the table cannot be written."""
-    directory = cache_dir()
-    if directory is None:
+    there. ``None`` when there is no cache directory or the table cannot be written.
+    A valid file is read wherever it is found (a read-only package folder, say)."""
+    dirs = cache_dirs()
+    if not dirs:
         return None
     try:
         stamp = _source_stamp(source)
     except OSError:
         return None
-    path = directory / f"{name}.v{FORMAT_VERSION}.bin"
+    file_name = f"{name}.v{FORMAT_VERSION}.bin"
+    for directory in dirs:
+        found = read_table(directory / file_name, stamp, value_type)
+        if found is not None:
+            return SortedTable(*found, scale=scale)
+    directory = cache_dir()
+    if directory is None:
+        return None
+    path = directory / file_name
+    items = load()
+    if items is None:
+        return None
+    try:
+        if not write_table(path, stamp, items, value_type):
+            return None
+    except (OSError, OverflowError):
+        return None
     found = read_table(path, stamp, value_type)
-    if found is None:
-        items = load()
-        if items is None:
-            return None
-        try:
-            if not write_table(path, stamp, items, value_type):
-                return None
-        except (OSError, OverflowError):
-            return None
-        found = read_table(path, stamp, value_type)
-        if found is None:
-            return None
-    return SortedTable(*found, scale=scale)
+    return SortedTable(*found, scale=scale) if found is not None else None
