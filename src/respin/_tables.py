@@ -15,8 +15,8 @@ ignored and rebuilt. Where it lives: ``$RESPIN_CACHE_DIR`` when set (empty
 means "no cache"), else ``_cache/`` in the package directory when that is
 writable, else ``respin`` in the user's cache directory; a valid file is read
 from either. When nothing can be read or written the tables load as before
-(see :mod:`respin.scoring`). Nothing is
-downloaded: the sources are the files the installed packages ship.
+(see :mod:`respin.scoring`). Nothing is downloaded: the sources are the files
+the installed packages ship.
 """
 from __future__ import annotations
 
