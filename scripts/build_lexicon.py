@@ -2,7 +2,8 @@
 """Build the shipped lexicon from the curated files in ``lexicons/``.
 
     python scripts/build_lexicon.py          # validate and write src/respin/data/lexicon.tsv
-    python scripts/build_lexicon.py --check  # validate; exit 1 if the shipped file is stale
+                                             # and its prebuilt form lexicon.prebuilt.json
+    python scripts/build_lexicon.py --check  # validate; exit 1 if either shipped file is stale
     python scripts/build_lexicon.py --lint lexicons/verbs.tsv ...  # lint just these files
 
 Every ``lexicons/*.tsv`` file except ``rejects.tsv`` is a section of the shipped
@@ -20,11 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from respin.lexicon import (FORMAT_HEADER, LexiconError, build_lexicon, format_row,  # noqa: E402
-                            lint_lexicon, load_lexicon)
+from respin.lexicon import (FORMAT_HEADER, PREBUILT_NAME, LexiconError,  # noqa: E402
+                            build_lexicon, format_row, lint_lexicon, load_lexicon, prebuilt_text)
 
 LEXICONS = ROOT / "lexicons"
 SHIPPED = ROOT / "src" / "respin" / "data" / "lexicon.tsv"
+PREBUILT = SHIPPED.with_name(PREBUILT_NAME)
 EXCLUDED = {"rejects.tsv"}
 
 
@@ -71,13 +73,17 @@ def main() -> int:
         rows = sum(1 for line in text.splitlines() if line and not line.startswith("#"))
         print(f"lint ok: {rows} rows")
         return 0
+    prebuilt = prebuilt_text(text.encode("utf-8"))
     if args.check:
-        if not SHIPPED.exists() or SHIPPED.read_text(encoding="utf-8") != text:
-            print(f"{SHIPPED.relative_to(ROOT)} is stale: run scripts/build_lexicon.py", file=sys.stderr)
-            return 1
+        for path, want in ((SHIPPED, text), (PREBUILT, prebuilt)):
+            if not path.exists() or path.read_text(encoding="utf-8") != want:
+                print(f"{path.relative_to(ROOT)} is stale: run scripts/build_lexicon.py",
+                      file=sys.stderr)
+                return 1
         print("lexicon ok")
         return 0
     SHIPPED.write_text(text, encoding="utf-8")
+    PREBUILT.write_text(prebuilt, encoding="utf-8")
     rows = sum(1 for line in text.splitlines() if line and not line.startswith("#"))
     print(f"wrote {SHIPPED.relative_to(ROOT)}: {rows} rows")
     return 0

@@ -190,7 +190,8 @@ def test_unigrams_read_directly_equal_wordfreq():
     assert load_unigrams() == wordfreq.get_frequency_dict("en")
 
 
-def test_lazy_unigrams_answer_as_the_dict_before_and_after_it_is_built():
+def test_lazy_unigrams_answer_as_the_dict_before_and_after_it_is_built(monkeypatch):
+    monkeypatch.setenv("RESPIN_CACHE_DIR", "")  # no cache: the fallback tables
     import random
 
     from respin import scoring
@@ -204,7 +205,8 @@ def test_lazy_unigrams_answer_as_the_dict_before_and_after_it_is_built():
     assert lazy._table is not None
 
 
-def test_lazy_bigrams_answer_as_the_dict_before_and_after_it_is_built():
+def test_lazy_bigrams_answer_as_the_dict_before_and_after_it_is_built(monkeypatch):
+    monkeypatch.setenv("RESPIN_CACHE_DIR", "")  # no cache: the fallback tables
     import random
 
     from respin import scoring
@@ -263,7 +265,8 @@ def test_bench_speed_rejects_bad_values(capsys):
     assert "respin-bench error:" in capsys.readouterr().err
 
 
-def test_lazy_tables_are_safe_to_share_between_threads():
+def test_lazy_tables_are_safe_to_share_between_threads(monkeypatch):
+    monkeypatch.setenv("RESPIN_CACHE_DIR", "")  # no cache: the fallback tables
     import random
     from concurrent.futures import ThreadPoolExecutor
 

@@ -1,6 +1,10 @@
+import re
+import sys
+
 from hypothesis import given
 from hypothesis import strategies as st
 
+from respin import tokens
 from respin.tokens import gap_key, is_number, phrase_key, tokenize, word_tokens
 
 
@@ -44,3 +48,27 @@ def test_gap_keys():
 def test_word_tokens_count_slots():
     assert word_tokens("Could <num>") == ["Could", "0"]
     assert word_tokens("p.c") == ["p", "c"]
+
+
+# -- the word pattern, written as runs, matches as the plain alternation ----------
+
+_PLAIN_WORD = re.compile(rf"[^\W\d_](?:[^\W_]|[{tokens._MARKS}])*")
+
+
+def test_no_mark_is_a_letter_or_digit():
+    # what makes "[^\W_]*(?:[marks]+[^\W_]*)*" the same run as "(?:[^\W_]|[marks])*"
+    letter_or_digit = re.compile(r"[^\W_]")
+    marks = re.compile(rf"[{tokens._MARKS}]")
+    found = [hex(c) for c in range(sys.maxunicode + 1)
+             if marks.match(chr(c)) and letter_or_digit.match(chr(c))]
+    assert found == []
+
+
+_ALPHABET = "aZé9_ -’'.\u0301\u0308\u20d7\ufe20ßΣİ\u00a0\ufeff{}" + "".join(
+    chr(c) for c in (0x300, 0x36f, 0x1ab0, 0x1aff, 0x1dc0, 0x1dff, 0x20d0, 0x20ff, 0xfe2f))
+
+
+@given(st.text(alphabet=st.sampled_from(_ALPHABET) | st.characters(), max_size=60))
+def test_word_pattern_matches_as_the_plain_alternation(text):
+    word = re.compile(tokens.WORD_PATTERN)
+    assert [m.span() for m in word.finditer(text)] == [m.span() for m in _PLAIN_WORD.finditer(text)]

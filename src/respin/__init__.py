@@ -14,10 +14,27 @@ from .edits import Edit, ExplainedText, apply_edits
 from .fixes import fix_and_explain, fix_lines, fix_text
 from .learn import learn
 from .lexicon import Entry, Lexicon, LexiconError, default_lexicon, load_lexicon
-from .markup import fix_html, fix_markdown
-from .records import Record, RecordError, fix_documents, fix_records
 
 __version__ = "0.1.0"
+
+#: Names imported on first use (start-up: ``fix_text`` needs neither module).
+_LAZY = {"fix_html": "markup", "fix_markdown": "markup", "Record": "records",
+         "RecordError": "records", "fix_documents": "records", "fix_records": "records"}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
     "Config",

@@ -634,6 +634,13 @@ def fix_text(text: str, config: Config | None = None, **kwargs) -> str:
     ``fix_text(s, threshold=3.0)``.
     """
     check_text(text)
+    if text and "jobs" not in kwargs:
+        config = config_from_kwargs(config, kwargs)
+        if len(text) <= config.max_segment_chars:
+            # one segment, the whole text: what fix_lines would do, less the
+            # splitting into lines and joining again (10% of the time on clean news)
+            return explain_segment(text, config).text
+        return "".join(fix_lines(split_lines(text), config))
     return "".join(fix_lines(split_lines(text), config, **kwargs))
 
 

@@ -14,8 +14,10 @@ bigram language model:
 Only the data files are used: symspellpy's ``SymSpell.load_dictionary`` builds
 an edit-distance index respin does not need (2.4-2.9 s, +135 MB); reading the
 pairs into a dict costs about 0.2 s and 30 MB. Both tables load on first use,
-and only as far as needed (start-up, see :func:`load_unigrams` and
-:class:`LazyBigrams`): a short text looks its few pairs up in the file's text.
+and only as far as needed: from the compact files :mod:`respin._tables` writes
+on first use (a short text looks its few words up by binary search), or,
+without a writable cache, as :func:`load_unigrams` and :class:`LazyBigrams`
+describe.
 
 >>> lm = context_model()
 >>> lm.logp("supply", "chain") > lm.logp("provide", "chain")
@@ -28,7 +30,6 @@ import functools
 import math
 import threading
 from collections.abc import Sequence
-from importlib.resources import files
 from pathlib import Path
 
 __all__ = ["ContextModel", "LazyBigrams", "LazyUnigrams", "context_model", "load_bigrams",
@@ -51,9 +52,20 @@ _BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
 _OTHER_WHITESPACE = "\t\r\x0b\x0c\x1c\x1d\x1e\x1f"
 
 
+def _package_file(package: str, *parts: str) -> Path:
+    """A data file of an installed package, found without importing the package
+    (importing symspellpy costs about 0.02 s)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"package {package!r} is not installed")
+    return Path(list(spec.submodule_search_locations)[0], *parts)
+
+
 def load_bigrams() -> dict[str, int]:
     """symspellpy's bigram counts as ``{"a b": count}`` (a small loader of our own)."""
-    path = files("symspellpy") / _BIGRAM_FILE
+    path = _package_file("symspellpy", _BIGRAM_FILE)
     table: dict[str, int] = {}
     with path.open(encoding="utf-8-sig") as fh:
         for line in fh:
@@ -130,9 +142,17 @@ def _parse_bigrams(text: str) -> dict[str, int]:
 
 
 def _bigram_table():
-    """A :class:`LazyBigrams` over the shipped file, or the dict when the file
-    is not in the one-pair-per-line shape the lazy lookup relies on."""
-    text = (files("symspellpy") / _BIGRAM_FILE).read_text(encoding="utf-8-sig")
+    """The bigram counts as a :class:`respin._tables.SortedTable` read from the
+    cache (written on first use), else a :class:`LazyBigrams` over the shipped
+    file, or the dict when the file is not in the one-pair-per-line shape the
+    lazy lookup relies on."""
+    from ._tables import cached_table
+
+    path = _package_file("symspellpy", _BIGRAM_FILE)
+    table = cached_table("bigrams-en", path, "q", load_bigrams)
+    if table is not None:
+        return table
+    text = path.read_text(encoding="utf-8-sig")
     # load_bigrams splits each line on whitespace into exactly three fields.
     # With no whitespace but spaces and line breaks, and two spaces per line
     # on average, every line has exactly two: "a b count" is the line itself
@@ -162,11 +182,9 @@ def _read_buckets() -> list[list[str]] | None:
     """wordfreq's English cBpack (word lists by centibel), or None if it is not
     where, or not what, wordfreq 3 keeps."""
     import gzip
-    import importlib.util
 
     try:
-        spec = importlib.util.find_spec("wordfreq")
-        path = Path(spec.submodule_search_locations[0]) / "data" / "large_en.msgpack.gz"
+        path = _wordfreq_file()
         import msgpack
 
         with gzip.open(path, "rb") as fh:
@@ -176,6 +194,10 @@ def _read_buckets() -> list[list[str]] | None:
         return data[1:]
     except Exception:  # noqa: BLE001 - any surprise: let wordfreq read it
         return None
+
+
+def _wordfreq_file() -> Path:
+    return _package_file("wordfreq", "data", "large_en.msgpack.gz")
 
 
 def _unigram_dict(buckets: list[list[str]]) -> dict[str, float]:
@@ -240,8 +262,34 @@ class LazyUnigrams:
         return table.get(word, default)
 
 
+def _bucket_freq(index: int) -> float:
+    return 10 ** (-index / 100)  # as _unigram_dict (wordfreq's cB_to_freq)
+
+
+def _bucket_numbers() -> dict[str, int] | None:
+    """Each word's bucket number (the last bucket holding it), or None."""
+    buckets = _read_buckets()
+    if buckets is None:
+        return None
+    numbers: dict[str, int] = {}
+    for index, bucket in enumerate(buckets):
+        numbers.update(dict.fromkeys(bucket, index))
+    return numbers
+
+
 def _unigram_table():
-    """A :class:`LazyUnigrams` over wordfreq's English buckets (or wordfreq's dict)."""
+    """wordfreq's English frequencies as a :class:`respin._tables.SortedTable`
+    read from the cache (written on first use), else a :class:`LazyUnigrams`
+    over its buckets (or wordfreq's dict)."""
+    from ._tables import cached_table
+
+    try:
+        table = cached_table("unigrams-en", _wordfreq_file(), "H", _bucket_numbers,
+                             scale=_bucket_freq)
+    except FileNotFoundError:
+        table = None
+    if table is not None:
+        return table
     buckets = _read_buckets()
     return LazyUnigrams(buckets) if buckets is not None else load_unigrams()
 
