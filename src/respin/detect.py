@@ -121,6 +121,22 @@ class DocumentEvidence:
         e = max(e, 0.0)
         return (RATE_PRIOR_WEIGHT * self.rate + e) / (RATE_PRIOR_WEIGHT + e + self.untouched_of.get(o, 0))
 
+    def rates_for(self, candidate: Candidate) -> list[float]:
+        """``[rate_of(o, candidate) for o in candidate.originals]``, the same
+        operations in the same order, with the candidate's share looked up once
+        (the resolver asks this for every match of a segment)."""
+        own = self.own.get(_key(candidate), {})
+        expected, untouched_of = self.expected, self.untouched_of
+        base = RATE_PRIOR_WEIGHT * self.rate
+        rates = []
+        for original in candidate.originals:
+            o = original.lower()
+            e = expected.get(o, 0.0)
+            e -= own.get(o, 0.0)
+            e = max(e, 0.0)
+            rates.append((base + e) / (RATE_PRIOR_WEIGHT + e + untouched_of.get(o, 0)))
+        return rates
+
     @property
     def probability(self) -> float:
         z = SPUN_PRIOR_LOGODDS + EVIDENCE_WEIGHT * self.log_ratio
@@ -220,12 +236,15 @@ def _best_rate(pairs: Sequence[tuple[float, float]], untouched: float,
     # floating-point operations in the same order, so the same slope
     terms = [(w * (b - a), a, b) for (a, b), w in zip(pairs, ws)]
 
-    def slope(rho: float) -> float:
+    def exact_slope(rho: float) -> float:
         keep = 1.0 - rho
         s = -untouched / keep
         for num, a, b in terms:
             s += num / (keep * a + rho * b)
         return s
+    slope = exact_slope
+    if optimised() and len(terms) > 16:
+        slope = _grouped_slope(terms, untouched, exact_slope)
     if not pairs or slope(0.0) <= 0.0:
         return 0.0
     lo, hi = 0.0, 0.999
@@ -238,6 +257,44 @@ def _best_rate(pairs: Sequence[tuple[float, float]], untouched: float,
         else:
             hi = mid
     return (lo + hi) / 2
+
+
+#: Unit roundoff of a float (2 ** -53).
+_ROUNDOFF = 2.0 ** -53
+
+
+def _grouped_slope(terms: list[tuple[float, float, float]], untouched: float, exact_slope):
+    """A slope function for :func:`_best_rate` whose sign is always the sign of
+    ``exact_slope``'s (the bisection uses nothing else), at the cost of one
+    term per distinct (numerator, a, b) instead of one per match: every match
+    of a rule repeats its rule's terms (5,159 matches, 798 distinct, in the
+    spun corpora; 1,239 and 547 in the speed text).
+
+    Each term ``x`` is computed by the same operations as in ``exact_slope``,
+    so only the summation differs: the sequential sum of ``n`` terms is within
+    ``n u T`` of the exact sum of those terms (``u`` the unit roundoff, ``T``
+    the sum of their magnitudes), and the grouped sum (multiplicity times
+    term, then ``k`` additions) within ``(k + 1) u T``. When the grouped sum is
+    farther from zero than four times both bounds together, the sequential sum
+    has its sign; otherwise (within about 1e-12 of the root, in practice only
+    at the last halving or never) the exact slope is computed.
+    """
+    groups = Counter(terms)
+    unique = [(float(m), num, a, b) for (num, a, b), m in groups.items()]
+    bound_scale = 4.0 * (len(terms) + len(unique) + 2) * _ROUNDOFF
+
+    def slope(rho: float) -> float:
+        keep = 1.0 - rho
+        s = -untouched / keep
+        mag = abs(s)
+        for m, num, a, b in unique:
+            x = m * (num / (keep * a + rho * b))
+            s += x
+            mag += abs(x)
+        if abs(s) > bound_scale * mag and math.isfinite(mag):
+            return s
+        return exact_slope(rho)
+    return slope
 
 
 def _loglik(pairs: Sequence[tuple[float, float]], untouched: int, rho: float,

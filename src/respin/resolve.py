@@ -130,7 +130,8 @@ def _components(cluster: list[Candidate]) -> list[list[int]]:
 
 class _Cluster:
     def __init__(self, cluster: list[Candidate], segment: Segment, lexicon: Lexicon,
-                 model: ContextModel, evidence: DocumentEvidence) -> None:
+                 model: ContextModel, evidence: DocumentEvidence,
+                 shared: _SegmentTerms | None = None) -> None:
         self.cands = cluster
         self.segment = segment
         self.model = model
@@ -147,6 +148,15 @@ class _Cluster:
             gap = text[tokens[hi - 1].end:tokens[hi].start]
             self.right = [None] if "\n" in gap else []
             self.right.append(lm_word(tokens[hi].text))
+        self.groups = _components(cluster)
+        self.artifacts = [k for k, c in enumerate(cluster) if c.entry.artifact]
+        self.token_words = [lm_word(tokens[i].text) for i in range(lo, hi)]
+        self.line_breaks = [i > lo and "\n" in text[tokens[i - 1].end:tokens[i].start] for i in range(lo, hi)]
+        if shared is not None:  # the optimised path: per-segment and per-rule values computed once
+            self.keep_base = shared.keep_base
+            self.edit_terms = [shared.edit_terms(c) for c in cluster]
+            self.repl_words = [shared.table.get(c.entry, c.originals).original_words for c in cluster]
+            return
         spun = evidence.probability
         rate = min(max(evidence.rate, _RATE_EPS), 1 - _RATE_EPS)
         self.keep_base = math.log(1 - spun * rate)
@@ -176,10 +186,6 @@ class _Cluster:
                 terms.append(term)
             self.edit_terms.append(terms)
             self.repl_words.append(words)
-        self.groups = _components(cluster)
-        self.artifacts = [k for k, c in enumerate(cluster) if c.entry.artifact]
-        self.token_words = [lm_word(tokens[i].text) for i in range(lo, hi)]
-        self.line_breaks = [i > lo and "\n" in text[tokens[i - 1].end:tokens[i].start] for i in range(lo, hi)]
 
     def score(self, reading: tuple[int, ...]) -> float | None:
         """Total log score of a reading (-1 = keep, k = original k), None if invalid."""
@@ -214,26 +220,6 @@ class _Cluster:
             if self.line_breaks[i - self.lo]:
                 seq.append(None)
             seq.append(self.token_words[i - self.lo])
-        seq.extend(self.right)
-        return total + self.model.logp_sequence(self.prev, seq)
-
-    def score_single(self, r: int) -> float:
-        """:meth:`score` of ``(r,)`` for a cluster of one candidate: the same
-        terms added in the same order, without the general bookkeeping."""
-        total = 0.0
-        if r < 0:
-            total += self.keep_base           # its one overlap group is untouched
-            if self.artifacts:                # and none of its tokens rewritten
-                total += _LOG_ARTIFACT
-            seq: list[str | None] = []
-            breaks, words = self.line_breaks, self.token_words
-            for i in range(self.hi - self.lo):
-                if breaks[i]:
-                    seq.append(None)
-                seq.append(words[i])
-        else:
-            seq = list(self.repl_words[0][r])
-            total += self.edit_terms[0][r]
         seq.extend(self.right)
         return total + self.model.logp_sequence(self.prev, seq)
 
@@ -341,28 +327,88 @@ def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
         forbidden.update(group_of[k] if over_untouched[k] < threshold else (k,))
 
 
-def _decide_single(cl: _Cluster, threshold: float) -> list[Decision]:
-    """:func:`_decide` for a cluster of one candidate (three in four clusters).
+class _SegmentTerms:
+    """What every cluster of one segment shares, computed once per segment on
+    the optimised path (:class:`_Cluster` recomputes it per cluster in
+    reference mode): the keep term, the spin probability and its log, and each
+    match's channel terms from the per-rule constants; plus the direct
+    decision of a one-candidate cluster (:meth:`decide_single`)."""
 
-    With one candidate the general loop reduces to this: the best reading
-    (keep wins ties, as it comes first there) and, for a restoration, its
-    margin over keeping and over the best other original. Forbidding the
-    candidate after a weak margin leaves only "keep", so no decision.
-    """
-    c = cl.cands[0]
-    best_s, best_r = cl.score_single(-1), -1
-    keep = best_s
-    scores = []
-    for r in range(len(c.originals)):
-        s = cl.score_single(r)
-        scores.append(s)
-        if s > best_s:
-            best_s, best_r = s, r
-    if best_r < 0:
-        return []
-    rival = max((s for r, s in enumerate(scores) if r != best_r), default=-math.inf)
-    margin = best_s - _logaddexp(keep, rival)
-    return [Decision(c, c.originals[best_r], margin)] if margin >= threshold else []
+    def __init__(self, segment: Segment, lexicon: Lexicon, model: ContextModel,
+                 evidence: DocumentEvidence) -> None:
+        self.text, self.tokens, self.model, self.evidence = segment.text, segment.tokens, model, evidence
+        self.spun = spun = evidence.probability
+        rate = min(max(evidence.rate, _RATE_EPS), 1 - _RATE_EPS)
+        self.keep_base = math.log(1 - spun * rate)
+        self.log_spun = math.log(spun) if spun > 0 else None  # only observed rows need it
+        self.table = rule_constants(lexicon, model)
+
+    def edit_terms(self, c: Candidate) -> list[float]:
+        """:class:`_Cluster`'s channel terms of ``c``: the same operations in the same order."""
+        spun, keep_base = self.spun, self.keep_base
+        entry = c.entry
+        choices = self.table.get(entry, c.originals).choice
+        observed = (entry.counts is not None and entry.own is not None
+                    and sum(entry.counts) + entry.own >= OBSERVED_MIN)
+        terms = []
+        for rank, (o, q, rate) in enumerate(zip(c.originals, choices, self.evidence.rates_for(c))):
+            term = math.log(spun * min(max(rate, _RATE_EPS), 1 - _RATE_EPS) * q)
+            if observed:
+                log_spun = self.log_spun
+                term = keep_base + log_spun + observed_log_odds(
+                    entry, rank, o, self.text[c.start:c.end], term - keep_base - log_spun, self.model)
+            terms.append(term)
+        return terms
+
+    def decide_single(self, c: Candidate, threshold: float) -> list[Decision]:
+        """:func:`_decide` of the one-candidate cluster ``[c]``, reduced: its
+        readings scored as :meth:`_Cluster.score` scores them (the same terms
+        added in the same order) without building the cluster. With one
+        candidate the general loop is the best reading (keep wins ties, as it
+        comes first there) and, for a restoration, its margin over keeping and
+        over the best other original; forbidding the candidate after a weak
+        margin leaves only "keep", so no decision."""
+        text, tokens, logp_sequence = self.text, self.tokens, self.model.logp_sequence
+        lo, hi = c.first, c.last
+        prev = None
+        if lo > 0 and "\n" not in text[tokens[lo - 1].end:tokens[lo].start]:
+            prev = lm_word(tokens[lo - 1].text)
+        right: list[str | None] = []
+        if hi < len(tokens):
+            if "\n" in text[tokens[hi - 1].end:tokens[hi].start]:
+                right.append(None)
+            right.append(lm_word(tokens[hi].text))
+        seq: list[str | None] = []
+        if "\n" in text[c.start:c.end]:  # a line break inside the match (as _Cluster.line_breaks)
+            for i in range(lo, hi):
+                if i > lo and "\n" in text[tokens[i - 1].end:tokens[i].start]:
+                    seq.append(None)
+                seq.append(lm_word(tokens[i].text))
+        else:
+            seq = [lm_word(tokens[i].text) for i in range(lo, hi)]
+        total = 0.0
+        total += self.keep_base
+        if c.entry.artifact:
+            total += _LOG_ARTIFACT
+        seq.extend(right)
+        keep = best_s = total + logp_sequence(prev, seq)
+        best_r = -1
+        scores = []
+        words = self.table.get(c.entry, c.originals).original_words
+        for r, term in enumerate(self.edit_terms(c)):
+            seq = list(words[r])
+            seq.extend(right)
+            total = 0.0
+            total += term
+            s = total + logp_sequence(prev, seq)
+            scores.append(s)
+            if s > best_s:
+                best_s, best_r = s, r
+        if best_r < 0:
+            return []
+        rival = max((s for r, s in enumerate(scores) if r != best_r), default=-math.inf)
+        margin = best_s - _logaddexp(keep, rival)
+        return [Decision(c, c.originals[best_r], margin)] if margin >= threshold else []
 
 
 def resolve(segment: Segment, lexicon: Lexicon, model: ContextModel,
@@ -373,11 +419,23 @@ def resolve(segment: Segment, lexicon: Lexicon, model: ContextModel,
         # not a spun document: ambiguous rules stay silent, artifacts still count
         candidates = [c for c in candidates if c.entry.artifact]
     out: list[Decision] = []
+    if not optimised():
+        for cluster in _clusters(candidates):
+            for part in _split(cluster):
+                for d in _decide(_Cluster(part, segment, lexicon, model, evidence), threshold):
+                    if not out or d.candidate.start >= out[-1].candidate.end:
+                        out.append(d)
+        return out
+    shared = _SegmentTerms(segment, lexicon, model, evidence) if candidates else None
     for cluster in _clusters(candidates):
-        for part in _split(cluster):
-            cl = _Cluster(part, segment, lexicon, model, evidence)
-            decide = _decide_single if len(part) == 1 and optimised() else _decide
-            for d in decide(cl, threshold):
+        # a single candidate (three clusters in four) is decided directly;
+        # _split never cuts it (it would return it whole)
+        for part in _split(cluster) if len(cluster) > 1 else (cluster,):
+            if len(part) == 1:
+                found = shared.decide_single(part[0], threshold)
+            else:
+                found = _decide(_Cluster(part, segment, lexicon, model, evidence, shared), threshold)
+            for d in found:
                 if not out or d.candidate.start >= out[-1].candidate.end:
                     out.append(d)
     return out
