@@ -101,3 +101,42 @@ def test_resolver_decisions_equal_the_reference_with_scores(sentences, threshold
     got = fix_and_explain(text, threshold=threshold)
     assert got == want
     assert [e.score for e in got.edits] == [e.score for e in want.edits]
+
+
+# -- the created-match check ------------------------------------------------------
+
+from respin.candidates import find_candidates  # noqa: E402
+from respin.fixes import _boundary_pairs, _crossable  # noqa: E402
+from respin.tokens import tokenize  # noqa: E402
+
+_ARTIFACT_OR_NAME = sorted({e.spun.replace("<num>", "7") for e in LEX if e.artifact or e.name})
+_WORDS = st.one_of(st.sampled_from(_ARTIFACT_OR_NAME),
+                   st.sampled_from(sorted({w for e in LEX if e.artifact or e.name
+                                           for w in e.spun.replace("<num>", "12").split()})),
+                   st.sampled_from(["the", "said", "5,653", "3.2", "-", "’s", "“", ".", ",", "x",
+                                    "percent", "through", "via", "Press", "Wire", "café", "Σ"]))
+_GLUE = st.sampled_from([" ", " ", " ", "", "\n", "  ", "\t", "\u00a0", "\ufeff"])
+
+
+@given(st.lists(st.tuples(_WORDS, _GLUE), min_size=1, max_size=14), st.data())
+def test_uncrossable_edit_ends_prove_no_artifact_or_name_match_crosses(parts, data):
+    text = "".join(w + g for w, g in parts)
+    a = data.draw(st.integers(0, len(text)))
+    b = data.draw(st.integers(a, len(text)))
+    pairs = _boundary_pairs(LEX)
+    if _crossable(text, a, pairs) or _crossable(text, b, pairs):
+        return
+    tokens = tokenize(text)
+    for m in find_candidates(text, LEX, tokens, [False] * len(tokens)):
+        if (m.entry.artifact or m.entry.name) and m.entry.id != "builtin/brace":
+            assert not (m.start < b and a < m.end and (m.start < a or m.end > b)), (text, a, b, m)
+
+
+def test_crossable_finds_the_documented_name_match():
+    # "via" -> "through" makes "through ZUMA Press Wire", a name rule's spun form
+    text = "Photo through ZUMA Press Wire today"
+    a = text.index("through")
+    b = a + len("through")
+    pairs = _boundary_pairs(LEX)
+    assert _crossable(text, b, pairs)
+    assert not _crossable("Photo through the park today", b, pairs)
