@@ -35,6 +35,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import operator
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -149,9 +150,21 @@ class _Cluster:
             self.right = [None] if "\n" in gap else []
             self.right.append(lm_word(tokens[hi].text))
         self.groups = _components(cluster)
+        # bit k stands for candidate k: a reading's restored candidates as one int
+        self.group_masks = [sum(1 << k for k in g) for g in self.groups]
         self.artifacts = [k for k, c in enumerate(cluster) if c.entry.artifact]
         self.token_words = [lm_word(tokens[i].text) for i in range(lo, hi)]
         self.line_breaks = [i > lo and "\n" in text[tokens[i - 1].end:tokens[i].start] for i in range(lo, hi)]
+        # the model's words of tokens lo..hi with a None before each line break,
+        # flattened: tokens [i, j) read as flat[at[i - lo]:at[j - lo]]
+        self.flat: list[str | None] = []
+        self.at = []
+        for i in range(lo, hi):
+            self.at.append(len(self.flat))
+            if self.line_breaks[i - lo]:
+                self.flat.append(None)
+            self.flat.append(self.token_words[i - lo])
+        self.at.append(len(self.flat))
         if shared is not None:  # the optimised path: per-segment and per-rule values computed once
             self.keep_base = shared.keep_base
             self.edit_terms = [shared.edit_terms(c) for c in cluster]
@@ -190,13 +203,16 @@ class _Cluster:
     def score(self, reading: tuple[int, ...]) -> float | None:
         """Total log score of a reading (-1 = keep, k = original k), None if invalid."""
         cands = self.cands
-        edited = sorted((cands[k].first, cands[k].last, k) for k, r in enumerate(reading) if r >= 0)
+        edited = sorted([(cands[k].first, cands[k].last, k) for k, r in enumerate(reading) if r >= 0])
         for (a1, b1, _), (a2, _, _) in zip(edited, edited[1:]):
             if a2 < b1:
                 return None
         total = 0.0
-        for g in self.groups:
-            if all(reading[k] < 0 for k in g):
+        mask = 0
+        for _, _, k in edited:
+            mask |= 1 << k
+        for g in self.group_masks:
+            if not mask & g:  # no candidate of the group restored
                 total += self.keep_base
         # an artifact costs its unnaturalness unless every one of its tokens
         # was rewritten: "through Getty Pictures" with only "Getty Pictures"
@@ -207,19 +223,14 @@ class _Cluster:
             if covered < b - a:
                 total += _LOG_ARTIFACT
         seq: list[str | None] = []
-        pos = self.lo
+        flat, at, lo = self.flat, self.at, self.lo
+        pos = lo
         for first, last, k in edited:
-            for i in range(pos, first):
-                if self.line_breaks[i - self.lo]:
-                    seq.append(None)
-                seq.append(self.token_words[i - self.lo])
+            seq += flat[at[pos - lo]:at[first - lo]]  # the kept tokens before this edit
             seq.extend(self.repl_words[k][reading[k]])
             total += self.edit_terms[k][reading[k]]
             pos = last
-        for i in range(pos, self.hi):
-            if self.line_breaks[i - self.lo]:
-                seq.append(None)
-            seq.append(self.token_words[i - self.lo])
+        seq += flat[at[pos - lo]:]
         seq.extend(self.right)
         return total + self.model.logp_sequence(self.prev, seq)
 
@@ -273,6 +284,9 @@ def _logaddexp(a: float, b: float) -> float:
     return hi if lo == -math.inf else hi + math.log1p(math.exp(lo - hi))
 
 
+_first = operator.itemgetter(0)
+
+
 def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
     """Best reading of a cluster, keeping only restorations that clear ``threshold``.
 
@@ -292,23 +306,28 @@ def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
     counting them as rivals too gave F0.5 0.881 / 0.805 (seed / dev) against
     0.884 / 0.815.
     """
-    group_of = {k: g for g in cl.groups for k in g}
-    forbidden: set[int] = set()
+    # sets of candidates as bit masks (bit k: candidate k), as in _Cluster.score
+    group_of = {k: m for g, m in zip(cl.groups, cl.group_masks) for k in g}
+    forbidden = 0
     scored = []
     for reading in itertools.product(*[range(-1, len(c.originals)) for c in cl.cands]):
         s = cl.score(reading)
         if s is not None:
-            scored.append((s, reading))
+            mask = 0
+            for k, r in enumerate(reading):
+                if r >= 0:
+                    mask |= 1 << k
+            scored.append((s, reading, mask))
     while True:
-        allowed = [(s, r) for s, r in scored if all(r[k] < 0 for k in forbidden)]
-        best_s, best_r = max(allowed, key=lambda x: x[0])
+        allowed = [x for x in scored if not x[2] & forbidden]
+        best_s, best_r, _ = max(allowed, key=_first)
         margins, over_untouched = {}, {}
         for k, choice in enumerate(best_r):
             if choice >= 0:
                 group = group_of[k]
                 untouched = rival = -math.inf
-                for s, r in allowed:
-                    if all(r[j] < 0 for j in group):
+                for s, r, mask in allowed:
+                    if not mask & group:
                         untouched = max(untouched, s)
                     elif r[k] >= 0 and r[k] != choice:
                         rival = max(rival, s)
@@ -324,7 +343,7 @@ def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
         # ("through" or "in terms of" Getty Images?): forbid only this rule,
         # so an overlapping rule can still win ("via Getty Images"). Forbidding
         # the group here made a second pass restore what the first left.
-        forbidden.update(group_of[k] if over_untouched[k] < threshold else (k,))
+        forbidden |= group_of[k] if over_untouched[k] < threshold else 1 << k
 
 
 class _SegmentTerms:
