@@ -307,7 +307,7 @@ def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
     0.884 / 0.815.
     """
     # sets of candidates as bit masks (bit k: candidate k), as in _Cluster.score
-    group_of = {k: m for g, m in zip(cl.groups, cl.group_masks) for k in g}
+    group_of = {k: sum(1 << j for j in g) for g in cl.groups for k in g}
     forbidden = 0
     scored = []
     for reading in itertools.product(*[range(-1, len(c.originals)) for c in cl.cands]):
