@@ -334,9 +334,13 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
         protected = protected_mask(text, tokens)
     trie, name_trie = lexicon.trie, lexicon.name_trie
     exact = [t.text for t in tokens]
-    lows = [w.lower() for w in exact]
+    lows = list(map(str.lower, exact))
+    if starts is None:  # only tokens the loop below does something with
+        starts = [i for i, low in enumerate(lows)
+                  if low in trie or low in _NUMBER_WORDS or low[:1].isdigit()
+                  or exact[i] in name_trie or exact[i] == "{"]
     out: list[Candidate] = []
-    for i in range(len(tokens)) if starts is None else starts:
+    for i in starts:
         t = tokens[i]
         if protected[i]:
             continue
@@ -351,6 +355,7 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
                     continue
                 for e in entries:
                     out.append(Candidate(i, j, t.start, tokens[j - 1].end, e,
+                                         e.originals if slot is None else
                                          tuple(_fill(o, slot) for o in e.originals)))
         if low not in trie and not low[:1].isdigit():
             continue
@@ -362,6 +367,7 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
                 if not e.artifact and _after_number(tokens, i):
                     continue
                 out.append(Candidate(i, j, t.start, tokens[j - 1].end, e,
+                                     e.originals if slot is None else
                                      tuple(_fill(o, slot) for o in e.originals)))
     out.sort(key=lambda c: (c.start, c.end))
     return out

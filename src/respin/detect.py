@@ -121,11 +121,13 @@ class DocumentEvidence:
         e = max(e, 0.0)
         return (RATE_PRIOR_WEIGHT * self.rate + e) / (RATE_PRIOR_WEIGHT + e + self.untouched_of.get(o, 0))
 
-    def rates_for(self, candidate: Candidate) -> list[float]:
+    def rates_for(self, candidate: Candidate, own: dict[str, float] | None = None) -> list[float]:
         """``[rate_of(o, candidate) for o in candidate.originals]``, the same
         operations in the same order, with the candidate's share looked up once
-        (the resolver asks this for every match of a segment)."""
-        own = self.own.get(_key(candidate), {})
+        (the resolver asks this for every match of a segment). ``own``: that
+        share (``self.own.get(_key(candidate), {})``), when the caller has it."""
+        if own is None:
+            own = self.own.get(_key(candidate), {})
         expected, untouched_of = self.expected, self.untouched_of
         base = RATE_PRIOR_WEIGHT * self.rate
         rates = []

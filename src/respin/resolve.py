@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from .candidates import Candidate, Segment
-from .detect import ARTIFACT_NATURAL, DocumentEvidence, choice_prob
+from .detect import ARTIFACT_NATURAL, DocumentEvidence, _key, choice_prob
 from .lexicon import Lexicon
 from .precompute import optimised, rule_constants
 from .scoring import ContextModel, lm_word, lm_words
@@ -285,6 +285,7 @@ def _logaddexp(a: float, b: float) -> float:
 
 
 _first = operator.itemgetter(0)
+_NO_SHARE: dict[str, float] = {}
 
 
 def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
@@ -361,16 +362,33 @@ class _SegmentTerms:
         self.keep_base = math.log(1 - spun * rate)
         self.log_spun = math.log(spun) if spun > 0 else None  # only observed rows need it
         self.table = rule_constants(lexicon, model)
+        self._terms: dict[tuple, list[float]] = {}
 
     def edit_terms(self, c: Candidate) -> list[float]:
-        """:class:`_Cluster`'s channel terms of ``c``: the same operations in the same order."""
+        """:class:`_Cluster`'s channel terms of ``c``: the same operations in the same order.
+
+        They depend on the rule, its filled-in originals, the match's own
+        share of the segment's evidence and, for a rule with counts, the
+        matched text: with all four equal (every match of a rule, as a rule),
+        the terms are equal, so they are computed once a segment.
+        """
+        entry = c.entry
+        own = self.evidence.own.get(_key(c), _NO_SHARE)
+        key = (id(entry), c.originals, tuple(own.items()),
+               self.text[c.start:c.end].lower() if entry.counts is not None else None)
+        found = self._terms.get(key)
+        if found is None:
+            found = self._terms[key] = self._edit_terms(c, own)
+        return found
+
+    def _edit_terms(self, c: Candidate, own: dict[str, float]) -> list[float]:
         spun, keep_base = self.spun, self.keep_base
         entry = c.entry
         choices = self.table.get(entry, c.originals).choice
         observed = (entry.counts is not None and entry.own is not None
                     and sum(entry.counts) + entry.own >= OBSERVED_MIN)
         terms = []
-        for rank, (o, q, rate) in enumerate(zip(c.originals, choices, self.evidence.rates_for(c))):
+        for rank, (o, q, rate) in enumerate(zip(c.originals, choices, self.evidence.rates_for(c, own))):
             term = math.log(spun * min(max(rate, _RATE_EPS), 1 - _RATE_EPS) * q)
             if observed:
                 log_spun = self.log_spun
