@@ -332,29 +332,33 @@ def estimate(segment: Segment, lexicon: Lexicon, model: ContextModel,
             covered[i] = 1
     untouched: Counter[str] = Counter()
     words = 0
-    for i, t in enumerate(tokens):
-        if not t.text[0].isalpha():
+    protected, forms = segment.protected, lexicon.spun_forms_per_original
+    for i, word in enumerate([t.text for t in tokens]):
+        if not word[0].isalpha():
             continue
         words += 1
-        if covered[i] or segment.protected[i]:
+        if covered[i] or protected[i]:
             continue
-        low = t.text.lower()
-        if low in lexicon.spun_forms_per_original and (t.text == low or _plain_capital(text, tokens, i)):
+        low = word.lower()
+        if low in forms and (word == low or _plain_capital(text, tokens, i)):
             untouched[low] += 1
     n_untouched = sum(untouched.values())
     if optimised():
         table = rule_constants(lexicon, model)
-        both = [table.get(c.entry, c.originals).terms for c in segment.candidates]
+        consts = [table.get(c.entry, c.originals) for c in segment.candidates]
+        both = [k.terms for k in consts]
+        evidence_pairs = [k.pairs[1] for k in consts]  # the sums below, once per rule
+        pairs = [k.pairs[0] for k in consts]
     else:
         both = [_terms(c, lexicon, model, text) for c in segment.candidates]
-    evidence_pairs = [(a, sum(b for _, b in outs)) for _, (a, outs) in both]
+        evidence_pairs = [(a, sum(b for _, b in outs)) for _, (a, outs) in both]
+        pairs = [(a, sum(b for _, b in outs)) for a, outs in (raw for raw, _ in both)]
     weights = _repeat_weights(segment.candidates)
     # Document-level evidence uses every untouched original ...
     rho_all = _best_rate(evidence_pairs, n_untouched + RATE_PRIOR_UNTOUCHED, weights)
     log_ratio = (_loglik(evidence_pairs, n_untouched, rho_all, weights)
                  - _loglik(evidence_pairs, n_untouched, 0.0, weights))
     terms = [raw for raw, _ in both]
-    pairs = [(a, sum(b for _, b in outs)) for a, outs in terms]
     # ... but the rate at which this spinner rewrites the words it knows is
     # estimated from the matches alone: originals it never touches here
     # ("technology" 16 times in seed 001) say the spinner skips those words,
@@ -363,8 +367,8 @@ def estimate(segment: Segment, lexicon: Lexicon, model: ContextModel,
     # one EM step for per-original rates: expected spins of each original
     expected: Counter[str] = Counter()
     own: dict[tuple, dict[str, float]] = {}
-    for c, (a, outs) in zip(segment.candidates, terms):
-        denom = (1.0 - rho) * a + rho * sum(b for _, b in outs)
+    for c, (a, outs), (_, b_sum) in zip(segment.candidates, terms, pairs):
+        denom = (1.0 - rho) * a + rho * b_sum
         if denom > 0:
             share = own.setdefault(_key(c), {})
             for o, b in outs:
