@@ -180,19 +180,23 @@ def _crossable(text: str, pos: int, pairs: _Pairs) -> bool:
     k = m.end() if m else lo
     if k == lo and lo > 0 and not text[lo - 1].isspace():
         return True    # a run of 64 non-space characters: cannot tell cheaply
-    before = None
-    for before in _TOKEN.finditer(text, k, j):
-        pass
-    if before is None:
-        return True
-    u = before.group()
+    u = text[k:j]
+    if u.isalpha():  # a run of letters is one word token
+        before_end = j
+    else:
+        before = None
+        for before in _TOKEN.finditer(text, k, j):
+            pass
+        if before is None:
+            return True
+        u, before_end = before.group(), before.end()
     u_number = is_number(u)
     if not u_number and u not in pairs.lefts and u.lower() not in pairs.lefts:
         return False   # no rule has this token before another
     after = _TOKEN.search(text, pos)
     if after is None:
         return False
-    gap = text[before.end():after.start()]
+    gap = text[before_end:after.start()]
     g = gap if gap in ("", " ") else gap_key(gap)
     if g is None:
         return False   # a line break or other gap: no match holds both
@@ -668,7 +672,11 @@ def fix_text(text: str, config: Config | None = None, **kwargs) -> str:
     ``fix_text(s, threshold=3.0)``.
     """
     check_text(text)
-    return "".join(fix_lines(split_lines(text), config, **kwargs))
+    # as "".join(fix_lines(...)), without cutting each segment's result back
+    # into lines (fix_segments' contract; measured: 5% of spun-text time)
+    jobs = kwargs.pop("jobs", 1)
+    config = config_from_kwargs(config, kwargs)
+    return "".join(fix_segments(split_lines(text), config, resolve_jobs(jobs)))
 
 
 def fix_and_explain(text: str, config: Config | None = None, **kwargs) -> ExplainedText:

@@ -28,6 +28,7 @@ WORD_PATTERN = rf"[^\W\d_](?:[^\W_]|[{_MARKS}])*"
 # A byte-order mark (U+FEFF) is not a token: "\ufeffYr" starts with the word "Yr".
 _TOKEN = re.compile(rf"{WORD_PATTERN}|\d+(?:[.,]\d+)*|[^\s\ufeff]")
 _new = tuple.__new__
+_SPAN = re.Match.span
 
 #: The token regex of ``../shared/tools/referee.py``, copied verbatim: the
 #: benchmark harness (``respin.bench.corpora.TOKEN``) and ``respin learn`` split
@@ -53,7 +54,7 @@ class Token(NamedTuple):
 
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into tokens with offsets; whitespace is dropped."""
-    return [_new(Token, (m.start(), m.end(), m.group())) for m in _TOKEN.finditer(text)]
+    return [_new(Token, (s, e, text[s:e])) for s, e in map(_SPAN, _TOKEN.finditer(text))]
 
 
 def word_tokens(text: str) -> list[str]:
