@@ -24,7 +24,10 @@ rather than word pairs: ``builtin/brace`` ("{industry}" -> "industry") and
 """
 from __future__ import annotations
 
+import bisect
+import operator
 from collections.abc import Iterable, Iterator
+from itertools import compress
 from typing import NamedTuple
 
 import regex
@@ -127,16 +130,15 @@ def protected_mask(text: str, tokens: list[Token]) -> list[bool]:
     mask = [False] * len(tokens)
     if not spans:
         return mask
-    k = 0
-    for i, t in enumerate(tokens):
-        while k < len(spans) and spans[k][1] <= t.start:
-            k += 1
-        j = k
-        while j < len(spans) and spans[j][0] < t.end:
-            if spans[j][1] > t.start:
-                mask[i] = True
-                break
-            j += 1
+    # a token is protected when some span overlaps it (starts before its end
+    # and ends after its start): for each span, the tokens ending after the
+    # span's start and starting before its end, found by bisection
+    starts = [t.start for t in tokens]
+    ends = [t.end for t in tokens]
+    for a, b in spans:
+        i, j = bisect.bisect_right(ends, a), bisect.bisect_left(starts, b)
+        if i < j:
+            mask[i:j] = [True] * (j - i)
     return mask
 
 
@@ -322,6 +324,23 @@ def _fill(original: str, slot: str | None) -> str:
     return original.replace(NUM_KEY, slot) if slot is not None else original
 
 
+def _starts(lows: list[str], exact: list[str], trie: dict, name_trie: dict) -> list[int]:
+    """Indexes of the tokens :func:`find_candidates` does something with: a
+    number word, "{", a name rule's first token, a rule's first token
+    lowercase, or a number (each test over all tokens at C speed)."""
+    n = len(lows)
+    flags = list(map(trie.__contains__, lows))
+    for marks in (map(_SPECIAL_STARTS.__contains__, lows), map(name_trie.__contains__, exact),
+                  map(str.isdigit, map(_FIRST_CHAR, lows))):
+        for i in compress(range(n), marks):
+            flags[i] = True
+    return list(compress(range(n), flags))
+
+
+_SPECIAL_STARTS = frozenset(_NUMBER_WORDS) | {"{"}
+_FIRST_CHAR = operator.itemgetter(0)
+
+
 def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = None,
                     protected: list[bool] | None = None,
                     starts: Iterable[int] | None = None) -> list[Candidate]:
@@ -336,9 +355,7 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
     exact = [t.text for t in tokens]
     lows = list(map(str.lower, exact))
     if starts is None:  # only tokens the loop below does something with
-        starts = [i for i, low in enumerate(lows)
-                  if low in trie or low in _NUMBER_WORDS or low[:1].isdigit()
-                  or exact[i] in name_trie or exact[i] == "{"]
+        starts = _starts(lows, exact, trie, name_trie)
     out: list[Candidate] = []
     for i in starts:
         t = tokens[i]

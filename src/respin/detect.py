@@ -31,9 +31,11 @@ True
 from __future__ import annotations
 
 import math
+import operator
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 
 from .candidates import Candidate, Segment, _name_protected, analyse
 from .config import Config, check_text, config_from_kwargs
@@ -143,6 +145,9 @@ class DocumentEvidence:
     def probability(self) -> float:
         z = SPUN_PRIOR_LOGODDS + EVIDENCE_WEIGHT * self.log_ratio
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+_FIRST_CHAR = operator.itemgetter(0)
 
 
 def _key(c: Candidate) -> tuple:
@@ -331,16 +336,18 @@ def estimate(segment: Segment, lexicon: Lexicon, model: ContextModel,
         for i in range(c.first, c.last):
             covered[i] = 1
     untouched: Counter[str] = Counter()
-    words = 0
     protected, forms = segment.protected, lexicon.spun_forms_per_original
-    for i, word in enumerate([t.text for t in tokens]):
-        if not word[0].isalpha():
+    texts = [t.text for t in tokens]
+    # words: tokens that start with a letter; then the untouched originals
+    # among them, visiting only tokens whose lowercase form is an original
+    words = sum(map(str.isalpha, map(_FIRST_CHAR, texts)))
+    lows = list(map(str.lower, texts))
+    for i in compress(range(len(lows)), map(forms.__contains__, lows)):
+        word = texts[i]
+        if not word[0].isalpha() or covered[i] or protected[i]:
             continue
-        words += 1
-        if covered[i] or protected[i]:
-            continue
-        low = word.lower()
-        if low in forms and (word == low or _plain_capital(text, tokens, i)):
+        low = lows[i]
+        if word == low or _plain_capital(text, tokens, i):
             untouched[low] += 1
     n_untouched = sum(untouched.values())
     if optimised():
