@@ -277,27 +277,32 @@ def _grouped_slope(terms: list[tuple[float, float, float]], untouched: float, ex
     of a rule repeats its rule's terms (5,159 matches, 798 distinct, in the
     spun corpora; 1,239 and 547 in the speed text).
 
-    Each term ``x`` is computed by the same operations as in ``exact_slope``,
-    so only the summation differs: the sequential sum of ``n`` terms is within
-    ``n u T`` of the exact sum of those terms (``u`` the unit roundoff, ``T``
-    the sum of their magnitudes), and the grouped sum (multiplicity times
-    term, then ``k`` additions) within ``(k + 1) u T``. When the grouped sum is
-    farther from zero than four times both bounds together, the sequential sum
-    has its sign; otherwise (within about 1e-12 of the root, in practice only
-    at the last halving or never) the exact slope is computed.
+    Each distinct term is computed as ``(m * num) / d``, ``m`` its multiplicity
+    and ``d`` the very denominator ``exact_slope`` computes, so it is within
+    ``3u`` (relative; ``u`` the unit roundoff) of the ``m`` equal terms there;
+    the terms are summed by ``math.fsum`` (exactly rounded). The sequential sum
+    of ``n`` terms is within ``n u T`` of their exact sum (``T`` the sum of
+    their magnitudes), so the two results differ by less than ``(n + 5) u T``.
+    When the grouped result is farther from zero than four times
+    ``(n + k + 2) u T`` (``k`` distinct terms), the sequential sum has its
+    sign; otherwise (within about 1e-12 of the root: in practice never, see
+    tests/test_spun_speed.py) the exact slope is computed, and so is it on any
+    arithmetic error, which the exact slope then raises as before.
     """
     groups = Counter(terms)
-    unique = [(float(m), num, a, b) for (num, a, b), m in groups.items()]
+    unique = [(m * num, a, b) for (num, a, b), m in groups.items()]
     bound_scale = 4.0 * (len(terms) + len(unique) + 2) * _ROUNDOFF
+    fsum = math.fsum
 
     def slope(rho: float) -> float:
         keep = 1.0 - rho
-        s = -untouched / keep
-        mag = abs(s)
-        for m, num, a, b in unique:
-            x = m * (num / (keep * a + rho * b))
-            s += x
-            mag += abs(x)
+        try:
+            first = -untouched / keep
+            xs = [mn / (keep * a + rho * b) for mn, a, b in unique]
+            s = first + fsum(xs)
+            mag = abs(first) + fsum(map(abs, xs))
+        except (ArithmeticError, ValueError):
+            return exact_slope(rho)
         if abs(s) > bound_scale * mag and math.isfinite(mag):
             return s
         return exact_slope(rho)
