@@ -167,8 +167,9 @@ class _Cluster:
         self.at.append(len(self.flat))
         if shared is not None:  # the optimised path: per-segment and per-rule values computed once
             self.keep_base = shared.keep_base
-            self.edit_terms = [shared.edit_terms(c) for c in cluster]
-            self.repl_words = [shared.table.get(c.entry, c.originals).original_words for c in cluster]
+            both = [shared.terms_and_words(c) for c in cluster]
+            self.edit_terms = [terms for terms, _ in both]
+            self.repl_words = [words for _, words in both]
             return
         spun = evidence.probability
         rate = min(max(evidence.rate, _RATE_EPS), 1 - _RATE_EPS)
@@ -362,10 +363,11 @@ class _SegmentTerms:
         self.keep_base = math.log(1 - spun * rate)
         self.log_spun = math.log(spun) if spun > 0 else None  # only observed rows need it
         self.table = rule_constants(lexicon, model)
-        self._terms: dict[tuple, list[float]] = {}
+        self._terms: dict[tuple, tuple[list[float], tuple]] = {}
 
-    def edit_terms(self, c: Candidate) -> list[float]:
-        """:class:`_Cluster`'s channel terms of ``c``: the same operations in the same order.
+    def terms_and_words(self, c: Candidate) -> tuple[list[float], tuple]:
+        """:class:`_Cluster`'s channel terms of ``c`` (the same operations in
+        the same order) and the model's words of each of its originals.
 
         They depend on the rule, its filled-in originals, the match's own
         share of the segment's evidence and, for a rule with counts, the
@@ -378,7 +380,8 @@ class _SegmentTerms:
                self.text[c.start:c.end].lower() if entry.counts is not None else None)
         found = self._terms.get(key)
         if found is None:
-            found = self._terms[key] = self._edit_terms(c, own)
+            found = self._terms[key] = (self._edit_terms(c, own),
+                                        self.table.get(entry, c.originals).original_words)
         return found
 
     def _edit_terms(self, c: Candidate, own: dict[str, float]) -> list[float]:
@@ -410,11 +413,10 @@ class _SegmentTerms:
         prev = None
         if lo > 0 and "\n" not in text[tokens[lo - 1].end:tokens[lo].start]:
             prev = lm_word(tokens[lo - 1].text)
-        right: list[str | None] = []
+        right: tuple[str | None, ...] = ()
         if hi < len(tokens):
-            if "\n" in text[tokens[hi - 1].end:tokens[hi].start]:
-                right.append(None)
-            right.append(lm_word(tokens[hi].text))
+            word = lm_word(tokens[hi].text)
+            right = (None, word) if "\n" in text[tokens[hi - 1].end:tokens[hi].start] else (word,)
         seq: list[str | None] = []
         if "\n" in text[c.start:c.end]:  # a line break inside the match (as _Cluster.line_breaks)
             for i in range(lo, hi):
@@ -431,19 +433,16 @@ class _SegmentTerms:
         keep = best_s = total + logp_sequence(prev, seq)
         best_r = -1
         scores = []
-        words = self.table.get(c.entry, c.originals).original_words
-        for r, term in enumerate(self.edit_terms(c)):
-            seq = list(words[r])
-            seq.extend(right)
-            total = 0.0
-            total += term
-            s = total + logp_sequence(prev, seq)
+        terms, words = self.terms_and_words(c)
+        for r, term in enumerate(terms):
+            s = (0.0 + term) + logp_sequence(prev, words[r] + right)
             scores.append(s)
             if s > best_s:
                 best_s, best_r = s, r
         if best_r < 0:
             return []
-        rival = max((s for r, s in enumerate(scores) if r != best_r), default=-math.inf)
+        rival = -math.inf if len(scores) == 1 else \
+            max((s for r, s in enumerate(scores) if r != best_r), default=-math.inf)
         margin = best_s - _logaddexp(keep, rival)
         return [Decision(c, c.originals[best_r], margin)] if margin >= threshold else []
 
