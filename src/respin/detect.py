@@ -379,13 +379,34 @@ def estimate(segment: Segment, lexicon: Lexicon, model: ContextModel,
     # one EM step for per-original rates: expected spins of each original
     expected: Counter[str] = Counter()
     own: dict[tuple, dict[str, float]] = {}
+    # a match's shares depend only on its terms: computed once per terms
+    # object (one per rule from the rule constants), the dict shared by its matches
+    shares: dict[int, tuple] = {}
     for c, (a, outs), (_, b_sum) in zip(segment.candidates, terms, pairs):
-        denom = (1.0 - rho) * a + rho * b_sum
-        if denom > 0:
-            share = own.setdefault(_key(c), {})
-            for o, b in outs:
-                expected[o] += rho * b / denom
-                share[o] = share.get(o, 0.0) + rho * b / denom
+        found = shares.get(id(outs))
+        if found is None:
+            denom = (1.0 - rho) * a + rho * b_sum
+            found = None, None
+            if denom > 0:
+                values = [(o, rho * b / denom) for o, b in outs]
+                share: dict[str, float] = {}
+                for o, v in values:
+                    share[o] = share.get(o, 0.0) + v
+                found = values, share
+            shares[id(outs)] = found
+        values, share = found
+        if values is None:
+            continue
+        for o, v in values:
+            expected[o] += v
+        key = _key(c)
+        if key in own:  # the same match twice (never from find_candidates): add up
+            merged = dict(own[key])
+            for o, v in values:
+                merged[o] = merged.get(o, 0.0) + v
+            own[key] = merged
+        else:
+            own[key] = share
     ev = DocumentEvidence(rho, log_ratio, len(pairs), n_untouched,
                           sum(1 for c in segment.candidates if c.entry.artifact), words,
                           rho_all, dict(expected), dict(untouched), own)
