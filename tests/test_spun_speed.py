@@ -140,3 +140,33 @@ def test_crossable_finds_the_documented_name_match():
     pairs = _boundary_pairs(LEX)
     assert _crossable(text, b, pairs)
     assert not _crossable("Photo through the park today", b, pairs)
+
+
+# -- joint readings of a cluster ----------------------------------------------------
+
+def test_cluster_scores_equal_the_sorted_overlap_check_on_every_reading():
+    import itertools
+
+    from respin.resolve import _Cluster, _clusters, _split
+
+    text = ("1000's 1 percent by way of Getty Photos, alternatively thought of enterprise "
+            "mannequin on account of the undeniable fact that the financial competitors stated. ") + SPUN
+    seg = analyse(text, LEX)
+    model = context_model()
+    ev = estimate(seg, LEX, model)
+    checked = overlapping = 0
+    for cluster in _clusters(seg.candidates):
+        for part in _split(cluster):
+            if len(part) < 2:
+                continue
+            cl = _Cluster(part, seg, LEX, model, ev)
+            assert cl.ordered
+            for reading in itertools.product(*[range(-1, len(c.originals)) for c in part]):
+                got = cl.score(reading)
+                cl.ordered = False  # the general path: sort, then test neighbours
+                want = cl.score(reading)
+                cl.ordered = True
+                assert got == want, (reading, [c.entry.id for c in part])
+                checked += 1
+                overlapping += got is None
+    assert checked > 20 and overlapping > 0

@@ -152,6 +152,14 @@ class _Cluster:
         self.groups = _components(cluster)
         # bit k stands for candidate k: a reading's restored candidates as one int
         self.group_masks = [sum(1 << k for k in g) for g in self.groups]
+        # (first, last, k) of each candidate, whether they are so sorted (as
+        # find_candidates sorts them), and the candidates each one overlaps:
+        # two restorations overlap exactly when neighbours in that order do
+        self.spans = [(c.first, c.last, k) for k, c in enumerate(cluster)]
+        self.ordered = all(x <= y for x, y in zip(self.spans, self.spans[1:]))
+        self.conflicts = [sum(1 << j for j, (f2, l2, _) in enumerate(self.spans)
+                              if j != k and f2 < l and f < l2)
+                          for f, l, k in self.spans]
         self.artifacts = [k for k, c in enumerate(cluster) if c.entry.artifact]
         self.token_words = [lm_word(tokens[i].text) for i in range(lo, hi)]
         self.line_breaks = [i > lo and "\n" in text[tokens[i - 1].end:tokens[i].start] for i in range(lo, hi)]
@@ -204,14 +212,23 @@ class _Cluster:
     def score(self, reading: tuple[int, ...]) -> float | None:
         """Total log score of a reading (-1 = keep, k = original k), None if invalid."""
         cands = self.cands
-        edited = sorted([(cands[k].first, cands[k].last, k) for k, r in enumerate(reading) if r >= 0])
-        for (a1, b1, _), (a2, _, _) in zip(edited, edited[1:]):
-            if a2 < b1:
-                return None
+        if self.ordered:  # the restored candidates come sorted as they are listed
+            edited, mask, conflicts, spans = [], 0, self.conflicts, self.spans
+            for k, r in enumerate(reading):
+                if r >= 0:
+                    if mask & conflicts[k]:  # overlaps one restored before
+                        return None
+                    mask |= 1 << k
+                    edited.append(spans[k])
+        else:
+            edited = sorted([(cands[k].first, cands[k].last, k) for k, r in enumerate(reading) if r >= 0])
+            for (a1, b1, _), (a2, _, _) in zip(edited, edited[1:]):
+                if a2 < b1:
+                    return None
+            mask = 0
+            for _, _, k in edited:
+                mask |= 1 << k
         total = 0.0
-        mask = 0
-        for _, _, k in edited:
-            mask |= 1 << k
         for g in self.group_masks:
             if not mask & g:  # no candidate of the group restored
                 total += self.keep_base
