@@ -378,7 +378,7 @@ class _SegmentTerms:
         self.spun = spun = evidence.probability
         rate = min(max(evidence.rate, _RATE_EPS), 1 - _RATE_EPS)
         self.keep_base = math.log(1 - spun * rate)
-        self.log_spun = math.log(spun) if spun > 0 else None  # only observed rows need it
+        self.log_spun = math.log(spun)  # > 0: DocumentEvidence.probability is at least 1/(1 + e^50)
         self.table = rule_constants(lexicon, model)
         self._terms: dict[tuple, tuple[list[float], tuple]] = {}
 
