@@ -161,18 +161,19 @@ class _Cluster:
                               if j != k and f2 < l and f < l2)
                           for f, l, k in self.spans]
         self.artifacts = [k for k, c in enumerate(cluster) if c.entry.artifact]
-        self.token_words = [lm_word(tokens[i].text) for i in range(lo, hi)]
-        self.line_breaks = [i > lo and "\n" in text[tokens[i - 1].end:tokens[i].start] for i in range(lo, hi)]
         # the model's words of tokens lo..hi with a None before each line break,
         # flattened: tokens [i, j) read as flat[at[i - lo]:at[j - lo]]
-        self.flat: list[str | None] = []
-        self.at = []
-        for i in range(lo, hi):
+        if "\n" not in text[tokens[lo].start:tokens[hi - 1].end]:  # no line break: one word a token
+            self.flat: list[str | None] = [lm_word(tokens[i].text) for i in range(lo, hi)]
+            self.at = list(range(hi - lo + 1))
+        else:
+            self.flat, self.at = [], []
+            for i in range(lo, hi):
+                self.at.append(len(self.flat))
+                if i > lo and "\n" in text[tokens[i - 1].end:tokens[i].start]:
+                    self.flat.append(None)
+                self.flat.append(lm_word(tokens[i].text))
             self.at.append(len(self.flat))
-            if self.line_breaks[i - lo]:
-                self.flat.append(None)
-            self.flat.append(self.token_words[i - lo])
-        self.at.append(len(self.flat))
         if shared is not None:  # the optimised path: per-segment and per-rule values computed once
             self.keep_base = shared.keep_base
             both = [shared.terms_and_words(c) for c in cluster]
@@ -435,7 +436,7 @@ class _SegmentTerms:
             word = lm_word(tokens[hi].text)
             right = (None, word) if "\n" in text[tokens[hi - 1].end:tokens[hi].start] else (word,)
         seq: list[str | None] = []
-        if "\n" in text[c.start:c.end]:  # a line break inside the match (as _Cluster.line_breaks)
+        if "\n" in text[c.start:c.end]:  # a line break inside the match (as in _Cluster.flat)
             for i in range(lo, hi):
                 if i > lo and "\n" in text[tokens[i - 1].end:tokens[i].start]:
                     seq.append(None)
