@@ -170,3 +170,14 @@ def test_cluster_scores_equal_the_sorted_overlap_check_on_every_reading():
                 checked += 1
                 overlapping += got is None
     assert checked > 20 and overlapping > 0
+
+
+# -- shortcuts on text without capitals ---------------------------------------------
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_text_islower_has_no_capitalised_token_or_word(s):
+    # what _name_protected and transfer_case rely on when they return at once
+    from respin.edits import _case_of
+    if s.islower():
+        assert not any(t.text[:1].isupper() for t in tokenize(s))
+        assert all(_case_of(w) in ("lower", "other") for w in s.split())

@@ -191,6 +191,8 @@ def _name_protected(text: str, tokens: list[Token], first: int, last: int) -> bo
     In an ALL-CAPS line (a shouted headline) capitals say nothing about
     names, so nothing there is protected as one.
     """
+    if text[tokens[first].start:tokens[last - 1].end].islower():
+        return False  # no capital letter at all (the common case)
     for i in range(first, last):
         t = tokens[i].text
         if not t[:1].isalpha() or not _is_capitalised(t):
