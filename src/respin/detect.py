@@ -338,8 +338,7 @@ def estimate(segment: Segment, lexicon: Lexicon, model: ContextModel,
     text, tokens = segment.text, segment.tokens
     covered = bytearray(len(tokens))
     for c in segment.candidates:
-        for i in range(c.first, c.last):
-            covered[i] = 1
+        covered[c.first:c.last] = b"\1" * (c.last - c.first)
     untouched: Counter[str] = Counter()
     protected, forms = segment.protected, lexicon.spun_forms_per_original
     texts = [t.text for t in tokens]

@@ -394,7 +394,9 @@ class _SegmentTerms:
         """
         entry = c.entry
         own = self.evidence.own.get(_key(c), _NO_SHARE)
-        key = (id(entry), c.originals, tuple(own.items()),
+        # the share by identity: estimate gives every match of a rule the same
+        # dict (and one held by the evidence is never another's while it lives)
+        key = (id(entry), c.originals, id(own),
                self.text[c.start:c.end].lower() if entry.counts is not None else None)
         found = self._terms.get(key)
         if found is None:
