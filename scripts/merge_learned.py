@@ -39,15 +39,28 @@ def _key(e: Entry) -> tuple:
 
 
 def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Entry], *,
-          min_count: int, min_new_original: int, source: str
+          min_count: int, min_new_original: int, source: str, min_two_way: int = 0
           ) -> tuple[dict[str, Entry], list[Entry], dict[str, int]]:
-    """(changed curated rows by id, learned rows for lexicons/learned.tsv, counts)."""
+    """(changed curated rows by id, learned rows for lexicons/learned.tsv, counts).
+
+    ``min_two_way``: a learned row whose spun form some row restores *to*, or
+    whose original some row restores *from* (house <-> home), and an original
+    added to a curated row that is itself a spun form, need at least this many
+    sightings (a two-way pair both adds a rival reading and turns the other
+    row's restorations into candidates); so does a learned row whose original
+    has more words than its spun form."""
     by_key = {_key(e): e for e in curated}
+    spun_forms = {phrase_key(e.spun, keep_case=False) for e in list(curated) + list(learned)}
+    originals = {phrase_key(o, keep_case=False) for e in curated for o in e.originals}
+    originals |= {phrase_key(o, keep_case=False) for e in learned
+                  for o, n in zip(e.originals, e.counts or [min_count] * len(e.originals))
+                  if n >= min_count}
     old_ids = {_key(e): e.id for e in existing_learned}
     used = {int(e.id.split("/")[1]) for e in existing_learned}
     changed: dict[str, Entry] = {}
     rows: list[Entry] = []
-    stats = {"counted": 0, "originals_added": 0, "new": 0, "below_min": 0, "mostly_own": 0}
+    stats = {"counted": 0, "originals_added": 0, "new": 0, "below_min": 0, "mostly_own": 0,
+             "rare_originals": 0, "two_way_rare": 0}
     for le in learned:
         seen = dict(zip((o.lower() for o in le.originals), le.counts or ()))
         kept = dict(zip((o.lower() for o in le.originals), le.kept or ()))
@@ -56,7 +69,8 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
             originals = list(cur.originals)
             have = {o.lower() for o in originals}
             for o, n in zip(le.originals, le.counts or ()):
-                if o.lower() not in have and n >= min_new_original and o.lower() != cur.spun.lower():
+                if o.lower() not in have and n >= min_new_original and o.lower() != cur.spun.lower() \
+                        and (n >= min_two_way or phrase_key(o, keep_case=False) not in spun_forms):
                     originals.append(o)
                     stats["originals_added"] += 1
             changed[cur.id] = dataclasses.replace(
@@ -65,8 +79,31 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
                 kept=tuple(kept.get(o.lower(), 0) for o in originals), own=le.own)
             stats["counted"] += 1
             continue
+        if le.counts is not None and len(le.originals) > 1:
+            # a rival original seen fewer than min_count times is as likely an
+            # alignment slip ("crucial" -> "the most important", once) as a
+            # reading, and a long rare one dominates the document evidence
+            keep = [i for i, n in enumerate(le.counts) if n >= min_count]
+            if not keep:
+                stats["below_min"] += 1
+                continue
+            if len(keep) < len(le.originals):
+                stats["rare_originals"] += len(le.originals) - len(keep)
+                le = dataclasses.replace(
+                    le, originals=tuple(le.originals[i] for i in keep),
+                    counts=tuple(le.counts[i] for i in keep),
+                    kept=None if le.kept is None else tuple(le.kept[i] for i in keep))
         if sum(le.counts or ()) < min_count:
             stats["below_min"] += 1
+            continue
+        two_way = phrase_key(le.spun, keep_case=False) in originals or any(
+            phrase_key(o, keep_case=False) in spun_forms for o in le.originals)
+        # an original of more words than its spun form ("relations" -> "family
+        # members") weighs like a phrase in the document evidence: same bar
+        longer = any(len(phrase_key(o, keep_case=False)) > len(phrase_key(le.spun, keep_case=False))
+                     for o in le.originals)
+        if (two_way or longer) and sum(le.counts or ()) < min_two_way:
+            stats["two_way_rare"] += 1
             continue
         if le.own is not None and 2 * le.own > sum(le.counts or ()):
             # the pairs show this form as the author's own word more than once
@@ -108,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true", help="edit lexicons/*.tsv in place")
     ap.add_argument("--min-count", type=int, default=1)
     ap.add_argument("--min-new-original", type=int, default=2)
+    ap.add_argument("--min-two-way", type=int, default=0,
+                    help="sightings a two-way learned row or added original needs (default 0: no extra bar)")
     ap.add_argument("--source", default="learned:2026-12")
     args = ap.parse_args(argv)
     if bool(args.out) == bool(args.write):
@@ -118,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     learned = list(load_lexicon(args.learned).entries)
     comments = _pair_comments(args.learned)
     changed, rows, stats = merge(curated, learned, list(existing), min_count=args.min_count,
-                                 min_new_original=args.min_new_original, source=args.source)
+                                 min_new_original=args.min_new_original, source=args.source,
+                                 min_two_way=args.min_two_way)
     entries = [changed.get(e.id, e) for e in curated] + rows
     build_lexicon(entries)  # must load together
     body = []
@@ -140,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
         LEARNED.write_text("\n".join(head + body) + "\n", encoding="utf-8")
     print(f"curated rows given counts: {stats['counted']} ({stats['originals_added']} originals "
           f"added); learned rows: {stats['new']}; left out below --min-count: {stats['below_min']}, "
-          f"the author's own word more than once per two spins: {stats['mostly_own']}")
+          f"the author's own word more than once per two spins: {stats['mostly_own']}; "
+          f"rival originals seen fewer than --min-count times dropped: {stats['rare_originals']}; "
+          f"two-way or lengthening rows under --min-two-way: {stats['two_way_rare']}")
     return 0
 
 

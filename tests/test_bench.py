@@ -302,6 +302,20 @@ def test_simulator_leaves_quotes_and_names() -> None:
     assert ann.split("\n")[2].startswith("[[") and "=>However]]" in ann  # sentence-initial, capitalised
 
 
+def test_simulator_quote_rate_spins_quoted_speech() -> None:
+    quote = spin_text(SAMPLE, TABLE, rate=1.0, seed=1, quote_rate=1.0).split("\n")[1]
+    assert quote.startswith('"The [[') and "=>government]]" in quote
+    assert "Health Minister Ana Said" in quote  # names stay names
+    assert parse_annotation(spin_text(SAMPLE, TABLE, rate=1.0, seed=1, quote_rate=1.0)).gold == SAMPLE
+    # at half the rate, about half the quoted occurrences over many seeds
+    text = '"The government said the health costs rose."\n' * 50
+    spun = sum(spin_text(text, TABLE, rate=1.0, seed=k, quote_rate=0.5).count("[[") for k in range(8))
+    full = sum(spin_text(text, TABLE, rate=1.0, seed=k, quote_rate=1.0).count("[[") for k in range(8))
+    assert 0.4 < spun / full < 0.6
+    with pytest.raises(ValueError, match="quote_rate"):
+        spin_text(SAMPLE, TABLE, quote_rate=1.5)
+
+
 def test_gold_format_round_trips() -> None:
     ann = spin_text(SAMPLE, TABLE, rate=0.9, seed=2)
     g = parse_annotation(ann)

@@ -434,3 +434,15 @@ def test_learned_write_follows_the_umask_and_keeps_links(tmp_path):
     result.write(tmp_path / "link.tsv")
     assert (tmp_path / "link.tsv").is_symlink()
     assert (tmp_path / "target.tsv").read_text(encoding="utf-8") == result.tsv()
+
+
+def test_gold_never_writes_brackets_it_cannot_parse_back():
+    # a bracket the spinner turned into a parenthesis ("[with]" -> "(with)") is an
+    # unlearned difference: writing it as [[)=>)|]]] would not parse back
+    spun = SPUN.replace("in an announcement", "in an announcement (with) us")
+    orig = ORIGINAL.replace("in a statement", "in a statement [with] us")
+    assert spun != SPUN and orig != ORIGINAL
+    result = learn([Pair("brackets", spun, orig)])
+    gold = parse_annotation(result.pairs[0].ann)
+    assert "(with) us" in gold.spun
+    assert ("stated", "said") in _swaps(result.pairs[0])

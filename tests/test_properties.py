@@ -147,10 +147,14 @@ def test_line_stream_equals_whole_text(text):
     assert "".join(fix_lines(lines)) == fix_text(text)
 
 
+PROTECT = Config(quotes="protect")
+
+
 @given(document)
 def test_quoted_speech_is_never_edited(text):
     quoted = "“" + text.replace("\n", " ").replace("”", "").replace("“", "") + "”"
     assert fix_text(quoted) == quoted
+    assert fix_text(quoted, PROTECT) == quoted
 
 
 _QUOTE = re.compile(r"“[^”]*”")
@@ -159,8 +163,54 @@ _QUOTE = re.compile(r"“[^”]*”")
 @given(document)
 def test_no_edit_inside_quotes_in_mixed_text(text):
     spans = [m.span() for m in _QUOTE.finditer(text)]
-    for e in fix_and_explain(text).edits:
+    for e in fix_and_explain(text, PROTECT).edits:
         assert not any(a < e.end and e.start < b for a, b in spans), (e, text[e.start - 20:e.end + 20])
+
+
+def _spun_dev_paragraphs() -> list[str]:
+    from respin.bench.corpora import parse_annotation
+
+    root = Path(__file__).resolve().parent.parent / "benchmarks" / "corpora" / "dev"
+    out = []
+    for f in sorted(root.glob("*.ann.txt")):
+        spun = parse_annotation(f.read_text(encoding="utf-8")).spun
+        out += [p for p in spun.split("\n") if len(p.split()) > 20 and "“" not in p and '"' not in p
+                and len(fix_and_explain(p).edits) >= 3]  # spun, and seen as spun on its own
+    return out
+
+
+SPUN_PARAGRAPHS = _spun_dev_paragraphs()
+
+
+def test_auto_rarely_touches_clean_quotes_in_a_spun_document():
+    """quotes="auto" on quoted speech in the author's own words inside strongly
+    spun text (the hand-spun corpora's case): one to four spun dev paragraphs
+    and one to four clean sentences in quotes, shuffled, 400 seeded mixtures.
+    Not a law but a rate: the unlock is a statistical judgement (measured
+    2026-12-02: 2 of these 400; on 765 mixtures of all long dev paragraphs, 3,
+    against 171 of 735 with the same sentences unquoted). "protect" never
+    edits there."""
+    import random
+
+    rnd = random.Random(20261202)
+    clean = clean_sentences()
+    touched = restored = 0
+    for _ in range(400):
+        said = ["“" + " ".join(s.replace("“", "").replace("”", "").replace('"', "").split()) + "”"
+                for s in rnd.sample(clean, rnd.randint(1, 4))]
+        parts = rnd.sample(SPUN_PARAGRAPHS, rnd.randint(1, 4)) + said
+        rnd.shuffle(parts)
+        text = "\n".join(parts) + "\n"
+        spans = [m.span() for m in _QUOTE.finditer(text)]
+        assert len(spans) == len(said)
+        edits = fix_and_explain(text).edits
+        restored += bool(edits)
+        touched += any(a < e.end and e.start < b for e in edits for a, b in spans)
+        if touched and rnd.random() < 0.1:
+            assert not any(a < e.end and e.start < b for e in fix_and_explain(text, PROTECT).edits
+                           for a, b in spans)
+    assert restored == 400  # the text around the quotes is spun, and restored
+    assert touched <= 4, f"{touched} of 400 mixtures had an edit inside clean quotes"
 
 
 CLEAN = clean_sentences()

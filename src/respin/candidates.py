@@ -120,9 +120,12 @@ def _quote_spans(text: str) -> Iterator[tuple[int, int]]:
         pos = max(end, i + 1)
 
 
-def protected_mask(text: str, tokens: list[Token]) -> list[bool]:
-    """True for each token inside quoted speech, a URL, an address or code."""
-    spans = list(_quote_spans(text))
+def protected_mask(text: str, tokens: list[Token], quotes: bool = True) -> list[bool]:
+    """True for each token inside quoted speech, a URL, an address or code.
+
+    ``quotes=False`` leaves quoted speech unprotected (see
+    :data:`respin.config.Config.quotes`)."""
+    spans = list(_quote_spans(text)) if quotes else []
     for triggers, pattern in _PROTECTED:
         if any(t in text for t in triggers):
             spans.extend(m.span() for m in pattern.finditer(text))
@@ -392,8 +395,10 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
     return out
 
 
-def analyse(text: str, lexicon: Lexicon) -> Segment:
-    """Tokenize, protect and match one segment."""
-    tokens = tokenize(text)
-    protected = protected_mask(text, tokens)
+def analyse(text: str, lexicon: Lexicon, quotes: bool = True,
+            tokens: list[Token] | None = None) -> Segment:
+    """Tokenize, protect and match one segment (``quotes``: protect quoted speech)."""
+    if tokens is None:
+        tokens = tokenize(text)
+    protected = protected_mask(text, tokens, quotes)
     return Segment(text, tokens, protected, find_candidates(text, lexicon, tokens, protected))

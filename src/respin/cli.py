@@ -133,6 +133,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="use only the --lexicon files")
     ap.add_argument("--threshold", type=float, default=None, metavar="X",
                     help=f"minimum margin in nats for an edit (default {Config().threshold})")
+    ap.add_argument("--quotes", choices=("auto", "protect", "edit"), default="auto",
+                    help="quoted speech: auto (default) edits inside quotes only when the "
+                         "document shows its spinner rewrote them too; protect never; edit always")
     ap.add_argument("--jobs", type=int, default=1, metavar="N",
                     help="worker processes for long inputs (default 1; 0 = all cores)")
     ap.add_argument("--encoding", default=None, metavar="ENC",
@@ -334,7 +337,7 @@ def _pieces(chunks: Iterator[str], limit: int) -> Iterator[str]:
 
 
 def _config(args: argparse.Namespace) -> Config:
-    kw = {}
+    kw = {"quotes": args.quotes}
     if args.threshold is not None:
         kw["threshold"] = args.threshold
     try:

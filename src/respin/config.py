@@ -9,7 +9,7 @@ ValueError: threshold must be a finite number >= 0, not -1
 >>> config_from_kwargs(None, {"treshold": 2})
 Traceback (most recent call last):
 ...
-TypeError: unknown option 'treshold'; valid options: lexicons, use_default_lexicon, threshold, preserve_case, fix_articles, max_segment_chars
+TypeError: unknown option 'treshold'; valid options: lexicons, use_default_lexicon, threshold, preserve_case, fix_articles, max_segment_chars, quotes
 """
 from __future__ import annotations
 
@@ -42,6 +42,9 @@ DEFAULT_THRESHOLD = 2.0
 #: article is one segment, and small enough to keep memory bounded on a crawl.
 DEFAULT_MAX_SEGMENT_CHARS = 200_000
 
+#: How quoted speech is treated (:attr:`Config.quotes`).
+QUOTE_MODES = ("auto", "protect", "edit")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
@@ -60,6 +63,11 @@ class Config:
         Change "a"/"an" before a restored word when its first sound changes.
     max_segment_chars
         Longest run of text judged as one document (evidence is per segment).
+    quotes
+        Quoted speech: ``"auto"`` (default) leaves it alone unless the
+        document's own evidence says its spinner rewrote quotes too (see
+        docs/how-it-works.md, "Quoted speech"); ``"protect"`` never edits
+        inside quotes; ``"edit"`` treats quotes like the rest of the text.
     """
 
     lexicons: tuple[str, ...] = ()
@@ -68,6 +76,7 @@ class Config:
     preserve_case: bool = True
     fix_articles: bool = True
     max_segment_chars: int = DEFAULT_MAX_SEGMENT_CHARS
+    quotes: str = "auto"
 
     def __post_init__(self) -> None:
         if isinstance(self.lexicons, (str, Path)):
@@ -86,6 +95,8 @@ class Config:
         m = self.max_segment_chars
         if isinstance(m, bool) or not isinstance(m, int) or m < 1000:
             raise ValueError(f"max_segment_chars must be an int >= 1000, not {m!r}")
+        if self.quotes not in QUOTE_MODES:
+            raise ValueError(f"quotes must be one of {', '.join(map(repr, QUOTE_MODES))}, not {self.quotes!r}")
         if not self.use_default_lexicon and not self.lexicons:
             raise ValueError("use_default_lexicon=False needs at least one file in lexicons")
 

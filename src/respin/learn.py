@@ -792,9 +792,9 @@ def _gold(pair: Pair, report: PairReport, al: _Alignment) -> str | None:
     taken = [(x.start, x.end) for x in subs]
     for x in report.optional:
         if not any(a < x.end and x.start < b for a, b in taken) and \
-                "[[" not in x.spun + x.original and "]]" not in x.spun + x.original \
+                "[" not in x.spun + x.original and "]" not in x.spun + x.original \
                 and "|" not in x.original and "=>" not in x.spun + x.original \
-                and "\n" not in x.spun + x.original:
+                and "\n" not in x.spun + x.original and x.original.strip():
             subs.append(x)
             taken.append((x.start, x.end))
     subs.sort(key=lambda s: s.start)

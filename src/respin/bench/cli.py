@@ -79,6 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--lexicon", action="append", default=[], metavar="PATH",
                     help="extra lexicon file for respin and the naive baseline (repeatable)")
     ap.add_argument("--no-default-lexicon", action="store_true", help="use only the --lexicon files")
+    ap.add_argument("--quotes", choices=("auto", "protect", "edit"), default=None,
+                    help="respin's quoted-speech mode (default auto; see respin --help)")
     ap.add_argument("--thresholds", metavar="LIST",
                     default=",".join(f"{t:g}" for t in DEFAULT_THRESHOLDS),
                     help="comma-separated thresholds of the precision-recall sweep ('' for none)")
@@ -123,6 +125,8 @@ def _config(args: argparse.Namespace) -> respin.Config:
         kw["threshold"] = args.threshold
     if args.lexicon:
         kw["lexicons"] = tuple(args.lexicon)
+    if args.quotes is not None:
+        kw["quotes"] = args.quotes
     if args.no_default_lexicon:
         kw["use_default_lexicon"] = False
     try:

@@ -13,6 +13,8 @@ plausible do: quoted speech (between double quotes), capitalised words
 (names, titles, acronyms) except an ordinary sentence-initial word, headline
 lines in Title Case, and URLs or e-mail addresses. Each eligible occurrence
 is spun with probability ``rate``; the choice of spun form is uniform. The
+spinner family met on real pages rewrites quoted speech too: ``quote_rate``
+(default 0) spins quoted occurrences with probability ``rate * quote_rate``. The
 random stream is seeded by ``(seed, document id)``, so a document spins the
 same way however many other documents are generated with it.
 
@@ -179,9 +181,9 @@ def load_table(path: str | Path) -> SpinnerTable:
     return parse_table(text.split("\n"), str(p))
 
 
-def _protected(text: str) -> list[tuple[int, int]]:
-    """Character ranges never spun: quoted speech and URL-like strings."""
-    ranges = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+def _protected(text: str, quotes: bool = True) -> list[tuple[int, int]]:
+    """Character ranges never spun: quoted speech (unless ``quotes`` is false) and URL-like strings."""
+    ranges = [(m.start(), m.end()) for m in _QUOTED.finditer(text)] if quotes else []
     ranges += [(m.start(), m.end()) for m in _URLISH.finditer(text)]
     return sorted(ranges)
 
@@ -205,8 +207,10 @@ def _capitalise(spun: str) -> str:
 
 
 def spin_text(text: str, table: SpinnerTable, rate: float = DEFAULT_RATE, seed: int = DEFAULT_SEED,
-              doc_id: str = "") -> str:
+              doc_id: str = "", quote_rate: float = 0.0) -> str:
     """Spin ``text`` and return it in the gold format (``[[spun=>original]]`` per substitution).
+
+    ``quote_rate``: quoted speech is spun at ``rate * quote_rate`` (0: never).
 
     Matching is greedy, longest original first, over words separated by
     spaces only (never across a line break or punctuation).
@@ -215,8 +219,11 @@ def spin_text(text: str, table: SpinnerTable, rate: float = DEFAULT_RATE, seed: 
         raise ValueError(f"rate must be between 0 and 1, not {rate!r}")
     if "[[" in text or "]]" in text:
         raise ValueError("text already contains [[ or ]]; the gold format could not be parsed back")
+    if not 0.0 <= quote_rate <= 1.0:
+        raise ValueError(f"quote_rate must be between 0 and 1, not {quote_rate!r}")
     rng = random.Random(f"{seed}:{doc_id}")
-    protected = _protected(text)
+    protected = _protected(text, quotes=quote_rate == 0.0)
+    quoted = [] if quote_rate == 0.0 else [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     headline_lines = set()
     offset = 0
     for line in text.split("\n"):
@@ -264,7 +271,10 @@ def spin_text(text: str, table: SpinnerTable, rate: float = DEFAULT_RATE, seed: 
             if following is not None and text[end:following.start()] == " " and following.group()[0].isupper():
                 eligible = False
         key = tuple(x.group().lower() for x in seq)
-        if not eligible or rng.random() >= rate * (1.0 - table.keep.get(key, 0.0)):
+        p = rate * (1.0 - table.keep.get(key, 0.0))
+        if quoted and any(a < end and b > start for a, b in quoted):
+            p *= quote_rate
+        if not eligible or rng.random() >= p:
             i += match_len
             continue
         if key in table.weights:
@@ -282,7 +292,8 @@ def spin_text(text: str, table: SpinnerTable, rate: float = DEFAULT_RATE, seed: 
 
 
 def spin_corpus(sources: list[Document], table: SpinnerTable, rate: float = DEFAULT_RATE,
-                seed: int = DEFAULT_SEED, count: int | None = None) -> Iterator[tuple[str, str]]:
+                seed: int = DEFAULT_SEED, count: int | None = None,
+                quote_rate: float = 0.0) -> Iterator[tuple[str, str]]:
     """Spin clean ``sources`` into (name, gold-format text), cycling them if ``count`` is larger.
 
     The n-th copy of a source is named ``id~n`` and spun with its own random
@@ -295,16 +306,16 @@ def spin_corpus(sources: list[Document], table: SpinnerTable, rate: float = DEFA
         src = sources[n % len(sources)]
         copy = n // len(sources)
         name = src.id if copy == 0 else f"{src.id}~{copy}"
-        yield name, spin_text(src.text, table, rate, seed, name)
+        yield name, spin_text(src.text, table, rate, seed, name, quote_rate)
 
 
 def simulate_documents(sources: list[Document], table: SpinnerTable, rate: float = DEFAULT_RATE,
                        seed: int = DEFAULT_SEED, count: int | None = None,
-                       prefix: str = "synthetic") -> list[Document]:
+                       prefix: str = "synthetic", quote_rate: float = 0.0) -> list[Document]:
     """Spin clean ``sources`` into spun :class:`Document` records with gold (see :func:`spin_corpus`)."""
     docs: list[Document] = []
     origins = {d.id: d.origin for d in sources}
-    for name, ann in spin_corpus(sources, table, rate, seed, count):
+    for name, ann in spin_corpus(sources, table, rate, seed, count, quote_rate):
         gold = parse_annotation(ann, f"{prefix}/{name}")
         origin = origins.get(name.split("~")[0], name)
         docs.append(Document(f"{prefix}/{name}", gold.spun, gold, f"simulated from {origin}"))

@@ -149,9 +149,11 @@ def load_suite(manifest: Manifest, name: str, table_override: str | None = None)
     clean = [d for d in corpus.documents if not d.is_spun]
     table = load_table(table_override or (manifest.root / sim["table"] if "table" in sim else SHIPPED_TABLE))
     docs = simulate_documents(clean, table, float(sim.get("rate", DEFAULT_RATE)),
-                              int(sim.get("seed", DEFAULT_SEED)), sim.get("documents"), prefix=name)
+                              int(sim.get("seed", DEFAULT_SEED)), sim.get("documents"), prefix=name,
+                              quote_rate=float(sim.get("quotes", 0.0)))
     note = (f"{name}: {len(docs)} documents spun from {len(clean)} clean sources, "
-            f"rate {sim.get('rate', DEFAULT_RATE)}, seed {sim.get('seed', DEFAULT_SEED)}")
+            f"rate {sim.get('rate', DEFAULT_RATE)}, seed {sim.get('seed', DEFAULT_SEED)}"
+            + (f", quotes at {sim['quotes']} of the rate" if sim.get("quotes") else ""))
     return Suite(name, docs, about, [note], synthetic=True)
 
 
