@@ -181,3 +181,14 @@ def test_text_islower_has_no_capitalised_token_or_word(s):
     if s.islower():
         assert not any(t.text[:1].isupper() for t in tokenize(s))
         assert all(_case_of(w) in ("lower", "other") for w in s.split())
+
+
+def test_spin_log_ratio_is_estimates_log_ratio():
+    from respin.detect import spin_log_ratio
+
+    model = context_model()
+    for text in (SPUN, SPUN * 5, "“The financial outlook stays important,” officers stated. " * 4,
+                 "The economy grew, officials said."):
+        for quotes in (True, False):
+            seg = analyse(text, LEX, quotes)
+            assert spin_log_ratio(seg, LEX, model) == estimate(seg, LEX, model).log_ratio
