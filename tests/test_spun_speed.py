@@ -42,9 +42,10 @@ def test_rate_search_with_grouped_terms_equals_the_sequential_one(pairs, untouch
     assert _best_rate(pairs, untouched, weights) == want
 
 
-def test_rate_search_near_its_root_falls_back_to_the_sequential_sum():
-    # one spun and one clean kind of match, balanced so that the root sits
-    # inside the bisection's last steps: the grouped sign test must not guess
+def test_rate_search_with_balanced_terms_equals_the_sequential_one():
+    # one spun and one clean kind of match, balanced so that the root sits at
+    # 0.5, which the bisection's steps approach from both sides (the fallback
+    # itself is exercised in the next test)
     pairs = [(1.0, 2.0)] * 40 + [(2.0, 1.0)] * 40
     for untouched in (0.0, 1e-12, 3.0):
         with reference_mode():
