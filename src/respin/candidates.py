@@ -24,8 +24,11 @@ rather than word pairs: ``builtin/brace`` ("{industry}" -> "industry") and
 """
 from __future__ import annotations
 
+import bisect
+import operator
 import re
 from collections.abc import Iterable, Iterator
+from itertools import compress
 from typing import NamedTuple
 
 from .lexicon import Entry, Lexicon
@@ -157,16 +160,15 @@ def protected_mask(text: str, tokens: list[Token], quotes: bool = True) -> list[
     mask = [False] * len(tokens)
     if not spans:
         return mask
-    k = 0
-    for i, t in enumerate(tokens):
-        while k < len(spans) and spans[k][1] <= t.start:
-            k += 1
-        j = k
-        while j < len(spans) and spans[j][0] < t.end:
-            if spans[j][1] > t.start:
-                mask[i] = True
-                break
-            j += 1
+    # a token is protected when some span overlaps it (starts before its end
+    # and ends after its start): for each span, the tokens ending after the
+    # span's start and starting before its end, found by bisection
+    starts = [t.start for t in tokens]
+    ends = [t.end for t in tokens]
+    for a, b in spans:
+        i, j = bisect.bisect_right(ends, a), bisect.bisect_left(starts, b)
+        if i < j:
+            mask[i:j] = [True] * (j - i)
     return mask
 
 
@@ -219,6 +221,8 @@ def _name_protected(text: str, tokens: list[Token], first: int, last: int) -> bo
     In an ALL-CAPS line (a shouted headline) capitals say nothing about
     names, so nothing there is protected as one.
     """
+    if text[tokens[first].start:tokens[last - 1].end].islower():
+        return False  # no capital letter at all (the common case)
     for i in range(first, last):
         t = tokens[i].text
         if not t[:1].isalpha() or not _is_capitalised(t):
@@ -352,6 +356,23 @@ def _fill(original: str, slot: str | None) -> str:
     return original.replace(NUM_KEY, slot) if slot is not None else original
 
 
+def _starts(lows: list[str], exact: list[str], trie: dict, name_trie: dict) -> list[int]:
+    """Indexes of the tokens :func:`find_candidates` does something with: a
+    number word, "{", a name rule's first token, a rule's first token
+    lowercase, or a number (each test over all tokens at C speed)."""
+    n = len(lows)
+    flags = list(map(trie.__contains__, lows))
+    for marks in (map(_SPECIAL_STARTS.__contains__, lows), map(name_trie.__contains__, exact),
+                  map(str.isdigit, map(_FIRST_CHAR, lows))):
+        for i in compress(range(n), marks):
+            flags[i] = True
+    return list(compress(range(n), flags))
+
+
+_SPECIAL_STARTS = frozenset(_NUMBER_WORDS) | {"{"}
+_FIRST_CHAR = operator.itemgetter(0)
+
+
 def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = None,
                     protected: list[bool] | None = None,
                     starts: Iterable[int] | None = None) -> list[Candidate]:
@@ -364,9 +385,11 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
         protected = protected_mask(text, tokens)
     trie, name_trie = lexicon.trie, lexicon.name_trie
     exact = [t.text for t in tokens]
-    lows = [w.lower() for w in exact]
+    lows = list(map(str.lower, exact))
+    if starts is None:  # only tokens the loop below does something with
+        starts = _starts(lows, exact, trie, name_trie)
     out: list[Candidate] = []
-    for i in range(len(tokens)) if starts is None else starts:
+    for i in starts:
         t = tokens[i]
         if protected[i]:
             continue
@@ -381,6 +404,7 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
                     continue
                 for e in entries:
                     out.append(Candidate(i, j, t.start, tokens[j - 1].end, e,
+                                         e.originals if slot is None else
                                          tuple(_fill(o, slot) for o in e.originals)))
         if low not in trie and not low[:1].isdigit():
             continue
@@ -392,6 +416,7 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
                 if not e.artifact and _after_number(tokens, i):
                     continue
                 out.append(Candidate(i, j, t.start, tokens[j - 1].end, e,
+                                     e.originals if slot is None else
                                      tuple(_fill(o, slot) for o in e.originals)))
     out.sort(key=lambda c: (c.start, c.end))
     return out

@@ -100,6 +100,10 @@ def transfer_case(spun: str, original: str) -> str:
     >>> transfer_case("P.C", "percent")
     'PERCENT'
     """
+    if spun.islower():
+        # no upper- or titlecase letter anywhere: the first word's case is
+        # "lower" or "other" (no letters), and both keep the lexicon's spelling
+        return original
     words = spun.split()
     cases = [_case_of(w) for w in words]
     if not words or cases[0] == "lower" or cases[0] == "other":

@@ -71,6 +71,8 @@ class RuleConstants(NamedTuple):
                             # possible addition to its segment's spin log-ratio
     choice: tuple[float, ...]                  # detect.choice_prob per original, by rank
     original_words: tuple[tuple[str | None, ...], ...]  # scoring.lm_words per original
+    pairs: tuple            # (a, sum of the b) of terms: (raw pair, credited pair), as
+                            # detect.estimate sums them
 
 
 class _Table:
@@ -111,7 +113,8 @@ class _Table:
         return RuleConstants(
             terms, log_r,
             tuple(choice_prob(self.lexicon, o, rank, entry) for rank, o in enumerate(originals)),
-            tuple(lm_words(o) for o in originals))
+            tuple(lm_words(o) for o in originals),
+            tuple((a, sum(x for _, x in outs)) for a, outs in terms))
 
 
 def _sample_text(entry: Entry, originals: tuple[str, ...]) -> str:

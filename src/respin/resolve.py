@@ -35,11 +35,12 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import operator
 from collections.abc import Sequence
 from typing import NamedTuple
 
 from .candidates import Candidate, Segment
-from .detect import ARTIFACT_NATURAL, DocumentEvidence, choice_prob
+from .detect import ARTIFACT_NATURAL, DocumentEvidence, _key, choice_prob
 from .lexicon import Lexicon
 from .precompute import optimised, rule_constants
 from .scoring import ContextModel, lm_word, lm_words
@@ -130,7 +131,8 @@ def _components(cluster: list[Candidate]) -> list[list[int]]:
 
 class _Cluster:
     def __init__(self, cluster: list[Candidate], segment: Segment, lexicon: Lexicon,
-                 model: ContextModel, evidence: DocumentEvidence) -> None:
+                 model: ContextModel, evidence: DocumentEvidence,
+                 shared: _SegmentTerms | None = None) -> None:
         self.cands = cluster
         self.segment = segment
         self.model = model
@@ -147,6 +149,37 @@ class _Cluster:
             gap = text[tokens[hi - 1].end:tokens[hi].start]
             self.right = [None] if "\n" in gap else []
             self.right.append(lm_word(tokens[hi].text))
+        self.groups = _components(cluster)
+        # bit k stands for candidate k: a reading's restored candidates as one int
+        self.group_masks = [sum(1 << k for k in g) for g in self.groups]
+        # (first, last, k) of each candidate, whether they are so sorted (as
+        # find_candidates sorts them), and the candidates each one overlaps:
+        # two restorations overlap exactly when neighbours in that order do
+        self.spans = [(c.first, c.last, k) for k, c in enumerate(cluster)]
+        self.ordered = all(x <= y for x, y in zip(self.spans, self.spans[1:]))
+        self.conflicts = [sum(1 << j for j, (f2, l2, _) in enumerate(self.spans)
+                              if j != k and f2 < l and f < l2)
+                          for f, l, k in self.spans]
+        self.artifacts = [k for k, c in enumerate(cluster) if c.entry.artifact]
+        # the model's words of tokens lo..hi with a None before each line break,
+        # flattened: tokens [i, j) read as flat[at[i - lo]:at[j - lo]]
+        if "\n" not in text[tokens[lo].start:tokens[hi - 1].end]:  # no line break: one word a token
+            self.flat: list[str | None] = [lm_word(tokens[i].text) for i in range(lo, hi)]
+            self.at = list(range(hi - lo + 1))
+        else:
+            self.flat, self.at = [], []
+            for i in range(lo, hi):
+                self.at.append(len(self.flat))
+                if i > lo and "\n" in text[tokens[i - 1].end:tokens[i].start]:
+                    self.flat.append(None)
+                self.flat.append(lm_word(tokens[i].text))
+            self.at.append(len(self.flat))
+        if shared is not None:  # the optimised path: per-segment and per-rule values computed once
+            self.keep_base = shared.keep_base
+            both = [shared.terms_and_words(c) for c in cluster]
+            self.edit_terms = [terms for terms, _ in both]
+            self.repl_words = [words for _, words in both]
+            return
         spun = evidence.probability
         rate = min(max(evidence.rate, _RATE_EPS), 1 - _RATE_EPS)
         self.keep_base = math.log(1 - spun * rate)
@@ -180,21 +213,29 @@ class _Cluster:
                 terms.append(term)
             self.edit_terms.append(terms)
             self.repl_words.append(words)
-        self.groups = _components(cluster)
-        self.artifacts = [k for k, c in enumerate(cluster) if c.entry.artifact]
-        self.token_words = [lm_word(tokens[i].text) for i in range(lo, hi)]
-        self.line_breaks = [i > lo and "\n" in text[tokens[i - 1].end:tokens[i].start] for i in range(lo, hi)]
 
     def score(self, reading: tuple[int, ...]) -> float | None:
         """Total log score of a reading (-1 = keep, k = original k), None if invalid."""
         cands = self.cands
-        edited = sorted((cands[k].first, cands[k].last, k) for k, r in enumerate(reading) if r >= 0)
-        for (a1, b1, _), (a2, _, _) in zip(edited, edited[1:]):
-            if a2 < b1:
-                return None
+        if self.ordered:  # the restored candidates come sorted as they are listed
+            edited, mask, conflicts, spans = [], 0, self.conflicts, self.spans
+            for k, r in enumerate(reading):
+                if r >= 0:
+                    if mask & conflicts[k]:  # overlaps one restored before
+                        return None
+                    mask |= 1 << k
+                    edited.append(spans[k])
+        else:
+            edited = sorted([(cands[k].first, cands[k].last, k) for k, r in enumerate(reading) if r >= 0])
+            for (a1, b1, _), (a2, _, _) in zip(edited, edited[1:]):
+                if a2 < b1:
+                    return None
+            mask = 0
+            for _, _, k in edited:
+                mask |= 1 << k
         total = 0.0
-        for g in self.groups:
-            if all(reading[k] < 0 for k in g):
+        for g in self.group_masks:
+            if not mask & g:  # no candidate of the group restored
                 total += self.keep_base
         # an artifact costs its unnaturalness unless every one of its tokens
         # was rewritten: "through Getty Pictures" with only "Getty Pictures"
@@ -205,39 +246,14 @@ class _Cluster:
             if covered < b - a:
                 total += _LOG_ARTIFACT
         seq: list[str | None] = []
-        pos = self.lo
+        flat, at, lo = self.flat, self.at, self.lo
+        pos = lo
         for first, last, k in edited:
-            for i in range(pos, first):
-                if self.line_breaks[i - self.lo]:
-                    seq.append(None)
-                seq.append(self.token_words[i - self.lo])
+            seq += flat[at[pos - lo]:at[first - lo]]  # the kept tokens before this edit
             seq.extend(self.repl_words[k][reading[k]])
             total += self.edit_terms[k][reading[k]]
             pos = last
-        for i in range(pos, self.hi):
-            if self.line_breaks[i - self.lo]:
-                seq.append(None)
-            seq.append(self.token_words[i - self.lo])
-        seq.extend(self.right)
-        return total + self.model.logp_sequence(self.prev, seq)
-
-    def score_single(self, r: int) -> float:
-        """:meth:`score` of ``(r,)`` for a cluster of one candidate: the same
-        terms added in the same order, without the general bookkeeping."""
-        total = 0.0
-        if r < 0:
-            total += self.keep_base           # its one overlap group is untouched
-            if self.artifacts:                # and none of its tokens rewritten
-                total += _LOG_ARTIFACT
-            seq: list[str | None] = []
-            breaks, words = self.line_breaks, self.token_words
-            for i in range(self.hi - self.lo):
-                if breaks[i]:
-                    seq.append(None)
-                seq.append(words[i])
-        else:
-            seq = list(self.repl_words[0][r])
-            total += self.edit_terms[0][r]
+        seq += flat[at[pos - lo]:]
         seq.extend(self.right)
         return total + self.model.logp_sequence(self.prev, seq)
 
@@ -326,6 +342,10 @@ def _logaddexp(a: float, b: float) -> float:
     return hi if lo == -math.inf else hi + math.log1p(math.exp(lo - hi))
 
 
+_first = operator.itemgetter(0)
+_NO_SHARE: dict[str, float] = {}
+
+
 def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
     """Best reading of a cluster, keeping only restorations that clear ``threshold``.
 
@@ -345,23 +365,28 @@ def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
     counting them as rivals too gave F0.5 0.881 / 0.805 (seed / dev) against
     0.884 / 0.815.
     """
-    group_of = {k: g for g in cl.groups for k in g}
-    forbidden: set[int] = set()
+    # sets of candidates as bit masks (bit k: candidate k), as in _Cluster.score
+    group_of = {k: sum(1 << j for j in g) for g in cl.groups for k in g}
+    forbidden = 0
     scored = []
     for reading in itertools.product(*[range(-1, len(c.originals)) for c in cl.cands]):
         s = cl.score(reading)
         if s is not None:
-            scored.append((s, reading))
+            mask = 0
+            for k, r in enumerate(reading):
+                if r >= 0:
+                    mask |= 1 << k
+            scored.append((s, reading, mask))
     while True:
-        allowed = [(s, r) for s, r in scored if all(r[k] < 0 for k in forbidden)]
-        best_s, best_r = max(allowed, key=lambda x: x[0])
+        allowed = [x for x in scored if not x[2] & forbidden]
+        best_s, best_r, _ = max(allowed, key=_first)
         margins, over_untouched = {}, {}
         for k, choice in enumerate(best_r):
             if choice >= 0:
                 group = group_of[k]
                 untouched = rival = -math.inf
-                for s, r in allowed:
-                    if all(r[j] < 0 for j in group):
+                for s, r, mask in allowed:
+                    if not mask & group:
                         untouched = max(untouched, s)
                     elif r[k] >= 0 and r[k] != choice:
                         rival = max(rival, s)
@@ -377,31 +402,111 @@ def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
         # ("through" or "in terms of" Getty Images?): forbid only this rule,
         # so an overlapping rule can still win ("via Getty Images"). Forbidding
         # the group here made a second pass restore what the first left.
-        forbidden.update(group_of[k] if over_untouched[k] < threshold else (k,))
+        forbidden |= group_of[k] if over_untouched[k] < threshold else 1 << k
 
 
-def _decide_single(cl: _Cluster, threshold: float) -> list[Decision]:
-    """:func:`_decide` for a cluster of one candidate (three in four clusters).
+class _SegmentTerms:
+    """What every cluster of one segment shares, computed once per segment on
+    the optimised path (:class:`_Cluster` recomputes it per cluster in
+    reference mode): the keep term, the spin probability and its log, and each
+    match's channel terms from the per-rule constants; plus the direct
+    decision of a one-candidate cluster (:meth:`decide_single`)."""
 
-    With one candidate the general loop reduces to this: the best reading
-    (keep wins ties, as it comes first there) and, for a restoration, its
-    margin over keeping and over the best other original. Forbidding the
-    candidate after a weak margin leaves only "keep", so no decision.
-    """
-    c = cl.cands[0]
-    best_s, best_r = cl.score_single(-1), -1
-    keep = best_s
-    scores = []
-    for r in range(len(c.originals)):
-        s = cl.score_single(r)
-        scores.append(s)
-        if s > best_s:
-            best_s, best_r = s, r
-    if best_r < 0:
-        return []
-    rival = max((s for r, s in enumerate(scores) if r != best_r), default=-math.inf)
-    margin = best_s - _logaddexp(keep, rival)
-    return [Decision(c, c.originals[best_r], margin)] if margin >= threshold else []
+    def __init__(self, segment: Segment, lexicon: Lexicon, model: ContextModel,
+                 evidence: DocumentEvidence) -> None:
+        self.text, self.tokens, self.model, self.evidence = segment.text, segment.tokens, model, evidence
+        self.spun = spun = evidence.probability
+        rate = min(max(evidence.rate, _RATE_EPS), 1 - _RATE_EPS)
+        self.keep_base = math.log(1 - spun * rate)
+        self.log_spun = math.log(spun)  # > 0: DocumentEvidence.probability is at least 1/(1 + e^50)
+        self.table = rule_constants(lexicon, model)
+        self.family_logit = family_rate_logit(lexicon)
+        self._terms: dict[tuple, tuple[list[float], tuple]] = {}
+
+    def terms_and_words(self, c: Candidate) -> tuple[list[float], tuple]:
+        """:class:`_Cluster`'s channel terms of ``c`` (the same operations in
+        the same order) and the model's words of each of its originals.
+
+        They depend on the rule, its filled-in originals, the match's own
+        share of the segment's evidence and, for a rule with counts, the
+        matched text: with all four equal (every match of a rule, as a rule),
+        the terms are equal, so they are computed once a segment.
+        """
+        entry = c.entry
+        own = self.evidence.own.get(_key(c), _NO_SHARE)
+        # the share by identity: estimate gives every match of a rule the same
+        # dict (and one held by the evidence is never another's while it lives)
+        key = (id(entry), c.originals, id(own),
+               self.text[c.start:c.end].lower() if entry.counts is not None else None)
+        found = self._terms.get(key)
+        if found is None:
+            found = self._terms[key] = (self._edit_terms(c, own),
+                                        self.table.get(entry, c.originals).original_words)
+        return found
+
+    def _edit_terms(self, c: Candidate, own: dict[str, float]) -> list[float]:
+        spun, keep_base = self.spun, self.keep_base
+        entry = c.entry
+        choices = self.table.get(entry, c.originals).choice
+        observed = (entry.counts is not None and entry.own is not None
+                    and sum(entry.counts) + entry.own >= OBSERVED_MIN)
+        terms = []
+        for rank, (o, q, rate) in enumerate(zip(c.originals, choices, self.evidence.rates_for(c, own))):
+            term = math.log(spun * min(max(rate, _RATE_EPS), 1 - _RATE_EPS) * q)
+            if observed:
+                log_spun = self.log_spun
+                term = keep_base + log_spun + observed_log_odds(
+                    entry, rank, o, self.text[c.start:c.end], term - keep_base - log_spun, self.model)
+                ro = min(max(rate, OBSERVED_RATE_CLAMP), 1 - OBSERVED_RATE_CLAMP)
+                term += OBSERVED_RATE_WEIGHT * (math.log(ro / (1 - ro)) - self.family_logit)
+            terms.append(term)
+        return terms
+
+    def decide_single(self, c: Candidate, threshold: float) -> list[Decision]:
+        """:func:`_decide` of the one-candidate cluster ``[c]``, reduced: its
+        readings scored as :meth:`_Cluster.score` scores them (the same terms
+        added in the same order) without building the cluster. With one
+        candidate the general loop is the best reading (keep wins ties, as it
+        comes first there) and, for a restoration, its margin over keeping and
+        over the best other original; forbidding the candidate after a weak
+        margin leaves only "keep", so no decision."""
+        text, tokens, logp_sequence = self.text, self.tokens, self.model.logp_sequence
+        lo, hi = c.first, c.last
+        prev = None
+        if lo > 0 and "\n" not in text[tokens[lo - 1].end:tokens[lo].start]:
+            prev = lm_word(tokens[lo - 1].text)
+        right: tuple[str | None, ...] = ()
+        if hi < len(tokens):
+            word = lm_word(tokens[hi].text)
+            right = (None, word) if "\n" in text[tokens[hi - 1].end:tokens[hi].start] else (word,)
+        seq: list[str | None] = []
+        if "\n" in text[c.start:c.end]:  # a line break inside the match (as in _Cluster.flat)
+            for i in range(lo, hi):
+                if i > lo and "\n" in text[tokens[i - 1].end:tokens[i].start]:
+                    seq.append(None)
+                seq.append(lm_word(tokens[i].text))
+        else:
+            seq = [lm_word(tokens[i].text) for i in range(lo, hi)]
+        total = 0.0
+        total += self.keep_base
+        if c.entry.artifact:
+            total += _LOG_ARTIFACT
+        seq.extend(right)
+        keep = best_s = total + logp_sequence(prev, seq)
+        best_r = -1
+        scores = []
+        terms, words = self.terms_and_words(c)
+        for r, term in enumerate(terms):
+            s = (0.0 + term) + logp_sequence(prev, words[r] + right)
+            scores.append(s)
+            if s > best_s:
+                best_s, best_r = s, r
+        if best_r < 0:
+            return []
+        rival = -math.inf if len(scores) == 1 else \
+            max((s for r, s in enumerate(scores) if r != best_r), default=-math.inf)
+        margin = best_s - _logaddexp(keep, rival)
+        return [Decision(c, c.originals[best_r], margin)] if margin >= threshold else []
 
 
 def resolve(segment: Segment, lexicon: Lexicon, model: ContextModel,
@@ -412,11 +517,23 @@ def resolve(segment: Segment, lexicon: Lexicon, model: ContextModel,
         # not a spun document: ambiguous rules stay silent, artifacts still count
         candidates = [c for c in candidates if c.entry.artifact]
     out: list[Decision] = []
+    if not optimised():
+        for cluster in _clusters(candidates):
+            for part in _split(cluster):
+                for d in _decide(_Cluster(part, segment, lexicon, model, evidence), threshold):
+                    if not out or d.candidate.start >= out[-1].candidate.end:
+                        out.append(d)
+        return out
+    shared = _SegmentTerms(segment, lexicon, model, evidence) if candidates else None
     for cluster in _clusters(candidates):
-        for part in _split(cluster):
-            cl = _Cluster(part, segment, lexicon, model, evidence)
-            decide = _decide_single if len(part) == 1 and optimised() else _decide
-            for d in decide(cl, threshold):
+        # a single candidate (three clusters in four) is decided directly;
+        # _split never cuts it (it would return it whole)
+        for part in _split(cluster) if len(cluster) > 1 else (cluster,):
+            if len(part) == 1:
+                found = shared.decide_single(part[0], threshold)
+            else:
+                found = _decide(_Cluster(part, segment, lexicon, model, evidence, shared), threshold)
+            for d in found:
                 if not out or d.candidate.start >= out[-1].candidate.end:
                     out.append(d)
     return out

@@ -350,11 +350,13 @@ class ContextModel:
         0.808 for 2, 0.776 for 4, 0.750 for 6.66.
         """
         total = 0.0
+        cached = self._log_cache.get  # logp's own cache, read here first: one call less a word
         for w in words:
             if w is None:
                 prev = None
                 continue
-            total += self.logp(prev, w)
+            value = cached((prev, w))
+            total += self.logp(prev, w) if value is None else value
             prev = w
         return total
 
