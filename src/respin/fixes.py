@@ -22,7 +22,7 @@ import signal
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from .candidates import _OPENERS, Segment, analyse, find_candidates, protected_mask
+from .candidates import _OPENERS, _QUOTE_OPEN, Segment, analyse, find_candidates, protected_mask
 from .tokens import _MARKS, _TOKEN, NUM_KEY, gap_key, is_number, tokenize
 from .config import Config, check_text, config_from_kwargs
 from .detect import estimate, spin_log_ratio
@@ -371,11 +371,8 @@ def _analyse(text: str, lexicon, quotes: bool, glued: bool, tokens=None) -> Segm
     return segment
 
 
-_QUOTE_CHARS = re.compile(r"[“\"‘]")
-
-
 def _has_quote(text: str) -> bool:
-    return _QUOTE_CHARS.search(text) is not None
+    return _QUOTE_OPEN.search(text) is not None  # where candidates._quote_spans starts one
 
 
 #: Evidence, in nats of spin log-ratio, that quoted speech was spun too before

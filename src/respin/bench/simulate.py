@@ -181,11 +181,10 @@ def load_table(path: str | Path) -> SpinnerTable:
     return parse_table(text.split("\n"), str(p))
 
 
-def _protected(text: str, quotes: bool = True) -> list[tuple[int, int]]:
-    """Character ranges never spun: quoted speech (unless ``quotes`` is false) and URL-like strings."""
-    ranges = [(m.start(), m.end()) for m in _QUOTED.finditer(text)] if quotes else []
-    ranges += [(m.start(), m.end()) for m in _URLISH.finditer(text)]
-    return sorted(ranges)
+def _ranges(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(quoted speech, URL-like strings): character ranges spun rarely or never."""
+    return ([(m.start(), m.end()) for m in _QUOTED.finditer(text)],
+            [(m.start(), m.end()) for m in _URLISH.finditer(text)])
 
 
 def _is_headline(line: str) -> bool:
@@ -222,8 +221,9 @@ def spin_text(text: str, table: SpinnerTable, rate: float = DEFAULT_RATE, seed: 
     if not 0.0 <= quote_rate <= 1.0:
         raise ValueError(f"quote_rate must be between 0 and 1, not {quote_rate!r}")
     rng = random.Random(f"{seed}:{doc_id}")
-    protected = _protected(text, quotes=quote_rate == 0.0)
-    quoted = [] if quote_rate == 0.0 else [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    quoted, urls = _ranges(text)
+    # never spun: URLs, and quoted speech unless quote_rate says otherwise
+    protected, quoted = (sorted(urls + quoted), []) if quote_rate == 0.0 else (urls, quoted)
     headline_lines = set()
     offset = 0
     for line in text.split("\n"):
