@@ -232,7 +232,10 @@ def test_fix_segments_joined_equals_fix_lines_in_one_and_two_processes():
     assert "".join(fix_segments(split_lines(text), cfg)) == want
     assert "".join(fix_segments(split_lines(text), cfg, jobs=2)) == want
     assert "".join(fix_lines(split_lines(text), cfg, jobs=2)) == want
+    assert "".join(fix_segments(split_lines(text), cfg, jobs=0)) == want  # 0: one per core
     assert want != text
+    with pytest.raises(ValueError, match="jobs must be >= 0"):
+        fix_segments(split_lines(text), cfg, jobs=-1)  # checked at the call, not at next()
 
 
 # -- respin-bench --speed ------------------------------------------------------------

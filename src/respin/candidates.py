@@ -147,16 +147,23 @@ def _quote_spans(text: str) -> Iterator[tuple[int, int]]:
         pos = max(end, i + 1)
 
 
-def protected_mask(text: str, tokens: list[Token], quotes: bool = True) -> list[bool]:
-    """True for each token inside quoted speech, a URL, an address or code.
-
-    ``quotes=False`` leaves quoted speech unprotected (see
-    :data:`respin.config.Config.quotes`)."""
+def protected_spans(text: str, quotes: bool = True) -> list[tuple[int, int]]:
+    """Character spans of quoted speech (unless ``quotes`` is false), URLs,
+    addresses and code, sorted."""
     spans = list(_quote_spans(text)) if quotes else []
     for triggers, pattern in _PROTECTED:
         if any(t in text for t in triggers):
             spans.extend(m.span() for m in pattern.finditer(text))
     spans.sort()
+    return spans
+
+
+def protected_mask(text: str, tokens: list[Token], quotes: bool = True) -> list[bool]:
+    """True for each token inside quoted speech, a URL, an address or code.
+
+    ``quotes=False`` leaves quoted speech unprotected (see
+    :data:`respin.config.Config.quotes`)."""
+    spans = protected_spans(text, quotes)
     mask = [False] * len(tokens)
     if not spans:
         return mask
@@ -422,10 +429,8 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
     return out
 
 
-def analyse(text: str, lexicon: Lexicon, quotes: bool = True,
-            tokens: list[Token] | None = None) -> Segment:
+def analyse(text: str, lexicon: Lexicon, quotes: bool = True) -> Segment:
     """Tokenize, protect and match one segment (``quotes``: protect quoted speech)."""
-    if tokens is None:
-        tokens = tokenize(text)
+    tokens = tokenize(text)
     protected = protected_mask(text, tokens, quotes)
     return Segment(text, tokens, protected, find_candidates(text, lexicon, tokens, protected))

@@ -364,8 +364,8 @@ def explain_segment(text: str, config: Config, glued: bool = False) -> Explained
     return ExplainedText(apply_edits(text, edits), edits)
 
 
-def _analyse(text: str, lexicon, quotes: bool, glued: bool, tokens=None) -> Segment:
-    segment = analyse(text, lexicon, quotes, tokens)
+def _analyse(text: str, lexicon, quotes: bool, glued: bool) -> Segment:
+    segment = analyse(text, lexicon, quotes)
     if glued and segment.candidates and segment.candidates[0].first == 0:
         segment = segment._replace(candidates=[c for c in segment.candidates if c.first > 0])
     return segment
@@ -682,7 +682,12 @@ def fix_segments(lines: Iterable[str], config: Config, jobs: int = 1) -> Iterato
 
     The CLI's plain output path: with ``jobs > 1`` the parent process only
     reads, segments and writes; segments travel as one string each.
+    ``jobs`` as everywhere (:func:`resolve_jobs`), checked now.
     """
+    return _fix_segments(lines, config, resolve_jobs(jobs))
+
+
+def _fix_segments(lines: Iterable[str], config: Config, jobs: int) -> Iterator[str]:
     items = (("".join(p for _, _, p in seg), seg.glued)
              for seg in _segments(lines, config.max_segment_chars))
     if jobs <= 1:
@@ -735,7 +740,7 @@ def fix_text(text: str, config: Config | None = None, **kwargs) -> str:
     # into lines (fix_segments' contract; measured: 5% of spun-text time)
     jobs = kwargs.pop("jobs", 1)
     config = config_from_kwargs(config, kwargs)
-    return "".join(fix_segments(split_lines(text), config, resolve_jobs(jobs)))
+    return "".join(fix_segments(split_lines(text), config, jobs))
 
 
 def fix_and_explain(text: str, config: Config | None = None, **kwargs) -> ExplainedText:

@@ -187,30 +187,15 @@ class _Cluster:
         self.repl_words: list[list[list[str | None]]] = []
         table = rule_constants(lexicon, model) if optimised() else None
         for c in cluster:
-            terms, words = [], []
             if table is not None:  # the same values, computed once per rule
                 consts = table.get(c.entry, c.originals)
                 choices, words = consts.choice, list(consts.original_words)
             else:
                 choices = [choice_prob(lexicon, o, rank, c.entry) for rank, o in enumerate(c.originals)]
                 words = [lm_words(o) for o in c.originals]
-            spun_text = text[c.start:c.end]
-            observed = (c.entry.counts is not None and c.entry.own is not None
-                        and sum(c.entry.counts) + c.entry.own >= OBSERVED_MIN)
-            for rank, (o, q) in enumerate(zip(c.originals, choices)):
-                r = spun * min(max(evidence.rate_of(o, c), _RATE_EPS), 1 - _RATE_EPS)
-                term = math.log(r * q)
-                if observed:
-                    # seen in real pairs: their counts, with the modelled
-                    # channel as prior, give the unigram-level odds (see
-                    # observed_log_odds); the bigram context adds the rest
-                    term = self.keep_base + math.log(spun) + observed_log_odds(
-                        c.entry, rank, o, spun_text, term - self.keep_base - math.log(spun), model)
-                    # the counts are the family's average document; this one
-                    # rewrites this original at its own rate
-                    ro = min(max(evidence.rate_of(o, c), OBSERVED_RATE_CLAMP), 1 - OBSERVED_RATE_CLAMP)
-                    term += OBSERVED_RATE_WEIGHT * (math.log(ro / (1 - ro)) - family_rate_logit(lexicon))
-                terms.append(term)
+            terms = _channel_terms(c, choices, [evidence.rate_of(o, c) for o in c.originals],
+                                   spun, self.keep_base, math.log(spun), text, model,
+                                   family_rate_logit(lexicon))
             self.edit_terms.append(terms)
             self.repl_words.append(words)
 
@@ -337,6 +322,28 @@ def family_rate_logit(lexicon: Lexicon) -> float:
     return math.log(n / k) if n and k else 0.0
 
 
+def _channel_terms(c: Candidate, choices, rates, spun: float, keep_base: float, log_spun: float,
+                   text: str, model: ContextModel, family_logit: float) -> list[float]:
+    """The channel term of restoring each original of ``c``: ``log(spun * rate *
+    choice)``, or for a row seen at least :data:`OBSERVED_MIN` times in real
+    pairs the counts' odds (:func:`observed_log_odds`, with the modelled
+    channel as prior; the bigram context adds the rest) shifted by this
+    document's rate for the original against the family's average."""
+    entry = c.entry
+    observed = (entry.counts is not None and entry.own is not None
+                and sum(entry.counts) + entry.own >= OBSERVED_MIN)
+    terms = []
+    for rank, (o, q, rate) in enumerate(zip(c.originals, choices, rates)):
+        term = math.log(spun * min(max(rate, _RATE_EPS), 1 - _RATE_EPS) * q)
+        if observed:
+            term = keep_base + log_spun + observed_log_odds(
+                entry, rank, o, text[c.start:c.end], term - keep_base - log_spun, model)
+            ro = min(max(rate, OBSERVED_RATE_CLAMP), 1 - OBSERVED_RATE_CLAMP)
+            term += OBSERVED_RATE_WEIGHT * (math.log(ro / (1 - ro)) - family_logit)
+        terms.append(term)
+    return terms
+
+
 def _logaddexp(a: float, b: float) -> float:
     hi, lo = max(a, b), min(a, b)
     return hi if lo == -math.inf else hi + math.log1p(math.exp(lo - hi))
@@ -445,22 +452,9 @@ class _SegmentTerms:
         return found
 
     def _edit_terms(self, c: Candidate, own: dict[str, float]) -> list[float]:
-        spun, keep_base = self.spun, self.keep_base
-        entry = c.entry
-        choices = self.table.get(entry, c.originals).choice
-        observed = (entry.counts is not None and entry.own is not None
-                    and sum(entry.counts) + entry.own >= OBSERVED_MIN)
-        terms = []
-        for rank, (o, q, rate) in enumerate(zip(c.originals, choices, self.evidence.rates_for(c, own))):
-            term = math.log(spun * min(max(rate, _RATE_EPS), 1 - _RATE_EPS) * q)
-            if observed:
-                log_spun = self.log_spun
-                term = keep_base + log_spun + observed_log_odds(
-                    entry, rank, o, self.text[c.start:c.end], term - keep_base - log_spun, self.model)
-                ro = min(max(rate, OBSERVED_RATE_CLAMP), 1 - OBSERVED_RATE_CLAMP)
-                term += OBSERVED_RATE_WEIGHT * (math.log(ro / (1 - ro)) - self.family_logit)
-            terms.append(term)
-        return terms
+        return _channel_terms(c, self.table.get(c.entry, c.originals).choice,
+                              self.evidence.rates_for(c, own), self.spun, self.keep_base,
+                              self.log_spun, self.text, self.model, self.family_logit)
 
     def decide_single(self, c: Candidate, threshold: float) -> list[Decision]:
         """:func:`_decide` of the one-candidate cluster ``[c]``, reduced: its

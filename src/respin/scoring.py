@@ -204,7 +204,7 @@ def _unigram_dict(buckets: list[list[str]]) -> dict[str, float]:
     freqs: dict[str, float] = {}
     for index, bucket in enumerate(buckets):
         # wordfreq: freqs[word] = cB_to_freq(-index), later buckets win
-        freqs.update(dict.fromkeys(bucket, 10 ** (-index / 100)))
+        freqs.update(dict.fromkeys(bucket, _bucket_freq(index)))
     return freqs
 
 
@@ -257,7 +257,7 @@ class LazyUnigrams:
                 if i < 0:
                     return default
                 index = bisect.bisect_right(self._starts, i) - 1
-                return 10 ** (-index / 100)
+                return _bucket_freq(index)
             table = self._build()
         return table.get(word, default)
 
