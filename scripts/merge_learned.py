@@ -50,7 +50,10 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
     row's restorations into candidates); so does a learned row whose original
     has more words than its spun form."""
     by_key = {_key(e): e for e in curated}
-    spun_forms = {phrase_key(e.spun, keep_case=False) for e in list(curated) + list(learned)}
+    # every row's spun forms and originals, curated or learned often enough
+    spun_forms = {phrase_key(e.spun, keep_case=False) for e in curated}
+    spun_forms |= {phrase_key(e.spun, keep_case=False) for e in learned
+                   if sum(e.counts or (min_count,)) >= min_count}
     originals = {phrase_key(o, keep_case=False) for e in curated for o in e.originals}
     originals |= {phrase_key(o, keep_case=False) for e in learned
                   for o, n in zip(e.originals, e.counts or [min_count] * len(e.originals))
@@ -66,17 +69,17 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
         kept = dict(zip((o.lower() for o in le.originals), le.kept or ()))
         cur = by_key.get(_key(le))
         if cur is not None:
-            originals = list(cur.originals)
-            have = {o.lower() for o in originals}
+            row_originals = list(cur.originals)  # (not `originals`: the set above)
+            have = {o.lower() for o in row_originals}
             for o, n in zip(le.originals, le.counts or ()):
                 if o.lower() not in have and n >= min_new_original and o.lower() != cur.spun.lower() \
                         and (n >= min_two_way or phrase_key(o, keep_case=False) not in spun_forms):
-                    originals.append(o)
+                    row_originals.append(o)
                     stats["originals_added"] += 1
             changed[cur.id] = dataclasses.replace(
-                cur, originals=tuple(originals),
-                counts=tuple(seen.get(o.lower(), 0) for o in originals),
-                kept=tuple(kept.get(o.lower(), 0) for o in originals), own=le.own)
+                cur, originals=tuple(row_originals),
+                counts=tuple(seen.get(o.lower(), 0) for o in row_originals),
+                kept=tuple(kept.get(o.lower(), 0) for o in row_originals), own=le.own)
             stats["counted"] += 1
             continue
         if le.counts is not None and len(le.originals) > 1:
