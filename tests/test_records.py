@@ -293,6 +293,23 @@ def test_min_score_drops_a_document_with_its_separator():
         fix_text("Up 4 p.c this yr.\n")
 
 
+def test_min_score_logs_and_counts_only_the_documents_it_keeps(tmp_path):
+    # a dropped document is not in the output: its edits are not in the log
+    # nor in --stats (they used to be: the log no longer matched the output)
+    data = ('{"text": "Shares rose 3 p.c in the provide chain {industry}, officers stated."}\n'
+            '{"text": "A fine day, 5 p.c."}\n')
+    scores = [json.loads(r)["score"] for r in run(["--format", "jsonl", "--score"], data.encode())[1].splitlines()]
+    cut = (scores[0] + scores[1]) / 2
+    assert scores[1] < cut < scores[0]
+    log = tmp_path / "e.jsonl"
+    status, out, err = run(["--format", "jsonl", "--min-score", str(cut), "--edits", str(log), "--stats"],
+                           data.encode())
+    rows = [json.loads(r) for r in log.read_text().splitlines()]
+    assert status == 0 and len(out.splitlines()) == 1
+    assert rows and {r["document"] for r in rows} == {1}
+    assert err.startswith(f"respin: 2 documents, 1 spun (restored), {len(rows)} edits")
+
+
 def test_edits_log_has_file_offsets(tmp_path):
     data = '{"text": "x"}\n{"text": "Up 3 p.c."}\n'
     status, out, err = run(["--format", "jsonl", "--edits", str(tmp_path / "e.jsonl")], data.encode())

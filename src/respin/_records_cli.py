@@ -265,19 +265,21 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
                         continue
                     stats["documents"] += 1
                     progress.update(1)
+                    if args.score and rec.report is not None and rec.report.score >= SPUN_SCORE:
+                        stats["looks spun"] += 1
+                    if not rec.kept:  # dropped by --min-score: not in the output, so no edits either
+                        offset += len(rec.source)
+                        continue
+                    kept += 1
+                    file_kept += 1
+                    if args.score:
+                        _write_score(writer.fh, name, rec)
                     if rec.edits:
                         stats["spun"] += 1
                         stats["edits"] += len(rec.field_edits)
                         for _, e in rec.field_edits:
                             rules[e.rule] += 1
                             rule_text.setdefault(e.rule, (e.before, e.after))
-                    if args.score and rec.report is not None and rec.report.score >= SPUN_SCORE:
-                        stats["looks spun"] += 1
-                    if rec.kept:
-                        kept += 1
-                        file_kept += 1
-                        if args.score:
-                            _write_score(writer.fh, name, rec)
                     if edits_out is not None:
                         for e in rec.edits:
                             row = {"file": name, "document": rec.index, "line": rec.line,
