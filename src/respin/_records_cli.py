@@ -7,7 +7,6 @@ itself stays in :mod:`respin.cli`.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import re
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from . import _output
-from .records import FORMATS, RecordError, fix_records, format_for_path
+from .records import FORMATS, SEPARATORS, RecordError, fix_records, format_for_path
 
 #: ``--min-score`` status, as grep: 0 some document kept, 1 none kept, 2 trouble.
 EXIT_KEPT, EXIT_NONE_KEPT, EXIT_TROUBLE = 0, 1, 2
@@ -43,7 +42,7 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--field", action="append", default=None, metavar="NAME",
                     help="jsonl key or csv/tsv column to restore (repeatable; default: text); "
                          "the fields of one record are judged together as one document")
-    ap.add_argument("--split", choices=("whole", "formfeed", "nul", "line"), default="whole",
+    ap.add_argument("--split", choices=SEPARATORS, default="whole",
                     help="text format: where one document ends and the next begins (default: "
                          "whole, the whole input is one document)")
     ap.add_argument("--split-line", metavar="REGEX", default=None,

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from . import __version__, _output, _startup
-from .config import Config
+from .config import QUOTE_MODES, Config
 from .lexicon import LexiconError
 
 __all__ = ["main", "EXIT_OK", "EXIT_INPUT", "EXIT_USAGE", "EXIT_CONFIG", "EXIT_HANGUP",
@@ -133,7 +133,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="use only the --lexicon files")
     ap.add_argument("--threshold", type=float, default=None, metavar="X",
                     help=f"minimum margin in nats for an edit (default {Config().threshold})")
-    ap.add_argument("--quotes", choices=("auto", "protect", "edit"), default="auto",
+    ap.add_argument("--quotes", choices=QUOTE_MODES, default="auto",
                     help="quoted speech: auto (default) edits inside quotes only when the "
                          "document shows its spinner rewrote them too; protect never; edit always")
     ap.add_argument("--jobs", type=int, default=1, metavar="N",
@@ -351,6 +351,9 @@ def _config(args: argparse.Namespace) -> Config:
         raise _Fail(MISSING_FILE.format(path=exc.filename), EXIT_CONFIG) from None
     except OSError as exc:
         raise _Fail(UNREADABLE.format(path=exc.filename, reason=exc.strerror or exc), EXIT_CONFIG) from None
+    # the lexicon is loaded: keep its long-lived objects out of the garbage
+    # collector's passes, on every path (see fixes._init_worker; workers do the same)
+    gc.freeze()
     return config
 
 
@@ -438,9 +441,6 @@ def _check_not_input(path: str | None, source: tuple[int, int] | None, name: str
 def _run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO) -> int:
     _check_usage(args)
     config = _config(args)
-    # the lexicon is loaded (by _config): keep its long-lived objects out of the
-    # garbage collector's passes (see fixes._init_worker; workers do the same)
-    gc.freeze()
     jobs = _jobs(args.jobs)
     source = None
     if not args.demo:

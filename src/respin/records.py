@@ -235,7 +235,7 @@ def _json_offsets(line: str, start: int, end: int):
 
 
 def _jsonl(line: str, n: int, fields: tuple[str, ...]):
-    """Read one JSONL line: (values, spans, id) or raise RecordError."""
+    """Read one JSONL line: (values, id) or raise RecordError."""
     try:
         obj = json.loads(line)
     except ValueError as exc:
@@ -392,7 +392,7 @@ def _judge_item(item: tuple, config: Config):
     return (None, None) if text is None else _judge(text, config, restore, score)
 
 
-def _field_edits(edits: list[Edit], starts: list[int], fields: tuple[str, ...]) -> list[tuple[int, Edit]]:
+def _field_edits(edits: list[Edit], starts: list[int]) -> list[tuple[int, Edit]]:
     """Assign edits of the joined document to fields: (field index, edit in the field)."""
     out = []
     k = 0
@@ -502,7 +502,7 @@ class _Doc:
                           None, report, [("", e) for e in result.edits])
         raw_edits, field_edits = [], []
         by_field: list[list[Edit]] = [[] for _ in self.fields]
-        for k, e in _field_edits(result.edits, self.starts, self.fields):
+        for k, e in _field_edits(result.edits, self.starts):
             by_field[k].append(e)
             field_edits.append((self.fields[k], e))
         for k, edits in enumerate(by_field):

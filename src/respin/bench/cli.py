@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import respin
+from respin.config import QUOTE_MODES
 
 from .corpora import CorpusError, Document, load_corpus, parse_annotation
 from .runner import DEFAULT_THRESHOLDS, evaluate, measure_floor, progress_units
@@ -79,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--lexicon", action="append", default=[], metavar="PATH",
                     help="extra lexicon file for respin and the naive baseline (repeatable)")
     ap.add_argument("--no-default-lexicon", action="store_true", help="use only the --lexicon files")
-    ap.add_argument("--quotes", choices=("auto", "protect", "edit"), default=None,
+    ap.add_argument("--quotes", choices=QUOTE_MODES, default=None,
                     help="respin's quoted-speech mode (default auto; see respin --help)")
     ap.add_argument("--thresholds", metavar="LIST",
                     default=",".join(f"{t:g}" for t in DEFAULT_THRESHOLDS),
