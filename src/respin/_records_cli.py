@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -92,28 +93,6 @@ def _files(args, fail) -> list[tuple[str, str]]:
     if sum(1 for p, _ in out if p == "-") > 1:
         raise fail("respin error: stdin (-) given more than once")
     return out
-
-
-def _lines(chunks: Iterator[str]) -> Iterator[str]:
-    """Whole lines (with their endings) from the CLI's decoded reads, which end
-    at a newline or after 64 KiB; a long line is joined from its reads."""
-    buf: list[str] = []
-    for chunk in chunks:
-        if chunk.endswith("\n") and not buf and chunk.count("\n") == 1:
-            yield chunk
-            continue
-        start = 0
-        while True:
-            nl = chunk.find("\n", start) + 1
-            if not nl:
-                buf.append(chunk[start:])
-                break
-            buf.append(chunk[start:nl])
-            yield "".join(buf)
-            buf = []
-            start = nl
-    if buf and "".join(buf):
-        yield "".join(buf)
 
 
 class _Writer:
@@ -247,7 +226,7 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
             fh = cli._open_input(path, stdin)
             name = path if path != "-" else "<stdin>"
             try:
-                lines = _lines(cli._decoded(fh, name, args.encoding, args.errors))
+                lines = cli._pieces(cli._decoded(fh, name, args.encoding, args.errors), sys.maxsize)
                 records = fix_records(lines, fmt, config, fields=fields, separator=separator,
                                       skip_bad=args.skip_bad, restore=restore, score=score,
                                       min_score=args.min_score, jobs=jobs)

@@ -313,6 +313,9 @@ def _pieces(chunks: Iterator[str], limit: int) -> Iterator[str]:
     buf: list[str] = []
     size = 0
     for chunk in chunks:
+        if not buf and len(chunk) <= limit and chunk.endswith("\n") and chunk.count("\n") == 1:
+            yield chunk  # a read that is one whole line (the CLI's line-by-line reads)
+            continue
         start = 0
         while True:
             nl = chunk.find("\n", start) + 1
