@@ -184,12 +184,16 @@ def test_text_islower_has_no_capitalised_token_or_word(s):
         assert all(_case_of(w) in ("lower", "other") for w in s.split())
 
 
-def test_spin_log_ratio_is_estimates_log_ratio():
-    from respin.detect import spin_log_ratio
+def test_estimate_reusing_the_document_level_equals_estimate():
+    # the quote unlock decides on _document_level's log-ratio, then hands it to estimate
+    from respin.detect import _document_level
 
     model = context_model()
     for text in (SPUN, SPUN * 5, "“The financial outlook stays important,” officers stated. " * 4,
                  "The economy grew, officials said."):
         for quotes in (True, False):
             seg = analyse(text, LEX, quotes)
-            assert spin_log_ratio(seg, LEX, model) == estimate(seg, LEX, model).log_ratio
+            level = _document_level(seg, LEX, model)
+            whole = estimate(seg, LEX, model)
+            assert level.log_ratio == whole.log_ratio
+            assert estimate(seg, LEX, model, level=level) == whole

@@ -386,18 +386,14 @@ def _document_level(segment: Segment, lexicon: Lexicon, model: ContextModel) -> 
                           rho_all, log_ratio)
 
 
-def spin_log_ratio(segment: Segment, lexicon: Lexicon, model: ContextModel) -> float:
-    """``estimate(segment, lexicon, model).log_ratio``, without the per-original
-    rates (the second rate search and the EM step) that only the resolver needs."""
-    return _document_level(segment, lexicon, model).log_ratio
-
-
 def estimate(segment: Segment, lexicon: Lexicon, model: ContextModel,
-             keep_evidence: bool = False) -> DocumentEvidence:
-    """Estimate the spin rate of one segment from its matches and untouched words."""
+             keep_evidence: bool = False, level: _DocumentLevel | None = None) -> DocumentEvidence:
+    """Estimate the spin rate of one segment from its matches and untouched words.
+
+    ``level``: the segment's :func:`_document_level`, if the caller has it already."""
     text = segment.text
     (untouched, n_untouched, words, both, evidence_pairs, pairs, weights, rho_all,
-     log_ratio) = _document_level(segment, lexicon, model)
+     log_ratio) = level if level is not None else _document_level(segment, lexicon, model)
     terms = [raw for raw, _ in both]
     # ... but the rate at which this spinner rewrites the words it knows is
     # estimated from the matches alone: originals it never touches here

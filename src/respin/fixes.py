@@ -25,7 +25,7 @@ from typing import NamedTuple
 from .candidates import _OPENERS, _QUOTE_OPEN, Segment, analyse, find_candidates, protected_mask
 from .tokens import _MARKS, _TOKEN, NUM_KEY, gap_key, is_number, tokenize
 from .config import Config, check_text, config_from_kwargs
-from .detect import estimate, spin_log_ratio
+from .detect import _document_level, estimate
 from .edits import Edit, ExplainedText, apply_edits, article_for, transfer_case
 from .precompute import inert_tokens, nothing_to_do, optimised
 from .resolve import AMBIGUOUS_GATE, Decision, resolve
@@ -413,12 +413,10 @@ def _unlock_quotes(text: str, segment: Segment, evidence, lexicon, model, glued:
     opened = _open_quotes(text, segment, lexicon, glued)
     if len(opened.candidates) == len(segment.candidates):
         return segment, evidence, True
-    if optimised() and spin_log_ratio(opened, lexicon, model) - evidence.log_ratio < QUOTE_UNLOCK_LOG_RATIO:
-        return segment, evidence, True  # decided on the log-ratio alone (the same number)
-    ev = estimate(opened, lexicon, model)
-    if ev.log_ratio - evidence.log_ratio >= QUOTE_UNLOCK_LOG_RATIO:
-        return opened, ev, False
-    return segment, evidence, True
+    level = _document_level(opened, lexicon, model)  # its log-ratio decides; estimate reuses it
+    if level.log_ratio - evidence.log_ratio < QUOTE_UNLOCK_LOG_RATIO:
+        return segment, evidence, True
+    return opened, estimate(opened, lexicon, model, level=level), False
 
 
 _TOKENS_OF = _TOKEN.findall
