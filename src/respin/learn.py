@@ -848,6 +848,16 @@ def _flag_artifact(spun: str, originals: Sequence[str], seen_in_originals: bool,
     return ratio < ARTIFACT_LOG_RATIO
 
 
+def _check_options(min_count, min_rate, source, name=lambda option: option) -> None:
+    """ValueError for a bad option; ``name`` spells it (the CLI: ``--min-count``)."""
+    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
+        raise ValueError(f"{name('min_count')} must be >= 1 (an integer), not {min_count!r}")
+    if isinstance(min_rate, bool) or not isinstance(min_rate, (int, float)) or not 0.0 <= min_rate <= 1.0:
+        raise ValueError(f"{name('min_rate')} must be from 0 to 1, not {min_rate!r}")
+    if not isinstance(source, str) or not source or any(ch.isspace() for ch in source):
+        raise ValueError(f"{name('source')} must be an id without spaces, not {source!r}")
+
+
 def learn(pairs: Iterable[str | Path | Pair | tuple[str, str, str]], *, min_count: int = 1,
           min_rate: float = 0.0, source: str = "learned", exclude_known: bool = False,
           lexicon: Lexicon | None = None, ann_dir: str | Path | None = None) -> Learned:
@@ -870,12 +880,7 @@ def learn(pairs: Iterable[str | Path | Pair | tuple[str, str, str]], *, min_coun
     """
     from .scoring import context_model
 
-    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
-        raise ValueError(f"min_count must be an integer >= 1, not {min_count!r}")
-    if not isinstance(min_rate, (int, float)) or not 0.0 <= min_rate <= 1.0:
-        raise ValueError(f"min_rate must be a number from 0 to 1, not {min_rate!r}")
-    if not source or any(ch.isspace() for ch in source):
-        raise ValueError(f"source must be a non-empty id without spaces, not {source!r}")
+    _check_options(min_count, min_rate, source)
     pair_list = read_pairs(pairs)
     if not pair_list:
         raise LearnError("no pairs given")
@@ -894,13 +899,11 @@ def learn(pairs: Iterable[str | Path | Pair | tuple[str, str, str]], *, min_coun
 
     # spun form -> original -> count, and the pairs each spun form came from
     seen: dict[tuple[str, bool], Counter] = defaultdict(Counter)
-    shown: dict[tuple[str, bool], Counter] = defaultdict(Counter)   # spellings of the spun form
     where: dict[tuple[str, bool], list[str]] = defaultdict(list)
     for report in reports:
         for s in report.substitutions:
             key = (s.spun if s.name else s.spun.lower(), s.name)
             seen[key][s.original if s.name else s.original.lower()] += 1
-            shown[key][s.spun] += 1
             if report.id not in where[key]:
                 where[key].append(report.id)
 
@@ -1076,14 +1079,11 @@ def main(argv: Sequence[str], stdout, stderr) -> int:
 
     try:
         args = _parser().parse_args(list(argv))
-        if args.min_count < 1:
-            raise _Fail(f"respin error: --min-count must be >= 1, not {args.min_count}", EXIT_CONFIG)
-        if not 0.0 <= args.min_rate <= 1.0:
-            raise _Fail(f"respin error: --min-rate must be from 0 to 1, not {args.min_rate}",
-                        EXIT_CONFIG)
-        if not args.source or any(ch.isspace() for ch in args.source):
-            raise _Fail(f"respin error: --source must be an id without spaces, not {args.source!r}",
-                        EXIT_CONFIG)
+        try:  # checked before any work, in the CLI's spelling
+            _check_options(args.min_count, args.min_rate, args.source,
+                           lambda option: "--" + option.replace("_", "-"))
+        except ValueError as exc:
+            raise _Fail(f"respin error: {exc}", EXIT_CONFIG) from None
         out = None if args.output == "-" else Path(args.output)
         if out is not None and out.is_dir():
             raise _Fail(f"respin error: cannot write {out}: is a directory")
