@@ -37,6 +37,11 @@ def section_files(curated_only: bool = False) -> list[Path]:
     return sorted(p for p in LEXICONS.glob("*.tsv") if p.name not in skip)
 
 
+def curated_lexicon():
+    """The shipped lexicon less the learned rows: respin learn's reference."""
+    return build_lexicon([e for p in section_files(curated_only=True) for e in load_lexicon(p).entries])
+
+
 def defined_sources() -> set[str]:
     text = (LEXICONS / "SOURCES.md").read_text(encoding="utf-8")
     return set(re.findall(r"^\| `([^`]+)` \|", text, flags=re.M))
@@ -63,12 +68,19 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="only check that the shipped file is current")
     ap.add_argument("--lint", nargs="+", type=Path, metavar="FILE", help="only lint these files together")
+    ap.add_argument("--curated", type=Path, metavar="OUT",
+                    help="only write the curated rows (all but learned.tsv) to OUT: the reference "
+                         "for respin learn --no-default-lexicon --lexicon OUT")
     args = ap.parse_args()
     try:
-        text = build_text(args.lint)
+        text = build_text(section_files(curated_only=True) if args.curated else args.lint)
     except LexiconError as exc:
         print(f"lexicon error: {exc}", file=sys.stderr)
         return 1
+    if args.curated:
+        args.curated.write_text(text, encoding="utf-8")
+        print(f"wrote {args.curated}: {sum(1 for ln in text.splitlines() if ln and not ln.startswith('#'))} rows")
+        return 0
     if args.lint:
         rows = sum(1 for line in text.splitlines() if line and not line.startswith("#"))
         print(f"lint ok: {rows} rows")

@@ -95,16 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     # the rows it learns from them are thrown away: held-out pairs never teach anything)
     sys.path.insert(0, str(ROOT / "src"))
     from respin.learn import learn
-    from respin.lexicon import load_lexicon
     ann = scratch / "real" / "ann_heldout"
     ann.mkdir(parents=True, exist_ok=True)
     for old in ann.iterdir():
         old.unlink()
     sys.path.insert(0, str(ROOT / "scripts"))
-    from build_lexicon import section_files
-    curated = [e for p in section_files(curated_only=True) for e in load_lexicon(p).entries]
-    from respin.lexicon import build_lexicon
-    learn([scratch / "real" / "heldout"], lexicon=build_lexicon(curated), ann_dir=ann)
+    from build_lexicon import curated_lexicon
+    learn([scratch / "real" / "heldout"], lexicon=curated_lexicon(), ann_dir=ann)
     n_held = sum(r["split"] == "heldout" for r in rows)
     print(f"{len(rows)} pairs, {len(stories)} stories: train {len(rows) - n_held} pairs, "
           f"heldout {n_held} pairs ({sum(1 for s in stories if stories[s][0]['split'] == 'heldout')} stories)")

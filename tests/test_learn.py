@@ -446,3 +446,21 @@ def test_gold_never_writes_brackets_it_cannot_parse_back():
     gold = parse_annotation(result.pairs[0].ann)
     assert "(with) us" in gold.spun
     assert ("stated", "said") in _swaps(result.pairs[0])
+
+
+def test_cli_reference_lexicon_options(tmp_path):
+    # --no-default-lexicon --lexicon REF: learn against REF, as learn(lexicon=REF) does
+    from respin.lexicon import load_lexicon
+
+    d = _pairs_dir(tmp_path, {"house": (SPUN, ORIGINAL)})
+    ref = tmp_path / "ref.tsv"
+    ref.write_text("# respin-lexicon 1\nr/1\tstated\tsaid\tdemo\tambiguous\n", encoding="utf-8")
+    out = tmp_path / "learned.tsv"
+    status, stdout, err = _run("learn", str(d), "-o", str(out), "--exclude-known",
+                               "--no-default-lexicon", "--lexicon", str(ref))
+    assert status == 0, err
+    want = learn([Pair("house", SPUN, ORIGINAL)], exclude_known=True, lexicon=load_lexicon(ref))
+    assert [e.spun for e in load_lexicon(out).entries] == [e.spun for e in want.entries]
+    assert "stated" not in [e.spun for e in want.entries] and "invoice" in [e.spun for e in want.entries]
+    status, _, err = _run("learn", str(d), "-o", str(out), "--no-default-lexicon")
+    assert status == 2 and "needs at least one --lexicon" in err

@@ -1068,6 +1068,12 @@ def _parser():
     ap.add_argument("--exclude-known", action="store_true",
                     help="leave out spun forms the shipped lexicon already has, so the file "
                          "loads beside it")
+    ap.add_argument("--lexicon", action="append", default=[], metavar="PATH",
+                    help="reference lexicon file besides the shipped one (repeatable): its pairs "
+                         "guide the alignment and count as known")
+    ap.add_argument("--no-default-lexicon", action="store_true",
+                    help="use only the --lexicon files as the reference")
+    ap.set_defaults(quotes="auto", threshold=None)  # the rest of what cli._config reads
     return ap
 
 
@@ -1087,10 +1093,18 @@ def main(argv: Sequence[str], stdout, stderr) -> int:
         out = None if args.output == "-" else Path(args.output)
         if out is not None and out.is_dir():
             raise _Fail(f"respin error: cannot write {out}: is a directory")
+        reference = None
+        if args.lexicon or args.no_default_lexicon:
+            from .cli import _config
+
+            if not args.lexicon:
+                raise _Fail("respin error: --no-default-lexicon needs at least one --lexicon FILE",
+                            EXIT_CONFIG)
+            reference = _config(args).lexicon()  # a bad lexicon: its error and status
         try:
             result = learn(args.pairs, min_count=args.min_count, min_rate=args.min_rate,
-                           source=args.source,
-                           exclude_known=args.exclude_known, ann_dir=args.ann)
+                           source=args.source, exclude_known=args.exclude_known,
+                           lexicon=reference, ann_dir=args.ann)
         except LearnError as exc:
             raise _Fail(f"respin error: {exc}") from None
         try:
