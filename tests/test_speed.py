@@ -266,6 +266,10 @@ def test_bench_speed_rejects_bad_values(capsys):
 
     assert main(["--speed", "--jobs", "0"]) == 1
     assert "respin-bench error:" in capsys.readouterr().err
+    assert main(["--speed", "--jobs", "1.5"]) == 1  # was read as 1
+    assert "--jobs takes whole numbers" in capsys.readouterr().err
+    assert main(["--speed", "--sizes", "0"]) == 1  # was let through
+    assert "must be positive" in capsys.readouterr().err
 
 
 def test_lazy_tables_are_safe_to_share_between_threads(monkeypatch):

@@ -280,8 +280,12 @@ def _speed(args: argparse.Namespace, manifest: Manifest | None) -> int:
     if manifest is None:
         raise BenchError(NO_MANIFEST)
     sizes = _floats(args.sizes, "--sizes")
-    jobs = [int(j) for j in _floats(args.jobs, "--jobs")]
-    if args.seconds <= 0 or args.stream_mb <= 0 or not sizes or not jobs or min(jobs) < 1:
+    jobs = _floats(args.jobs, "--jobs")
+    if not all(j.is_integer() for j in jobs):
+        raise BenchError(f"--jobs takes whole numbers, not {args.jobs!r}")
+    jobs = [int(j) for j in jobs]
+    if args.seconds <= 0 or args.stream_mb <= 0 or not sizes or min(sizes) <= 0 \
+            or not jobs or min(jobs) < 1:
         raise BenchError("--seconds, --stream-mb, --sizes and --jobs must be positive")
     try:
         result = run_speed(manifest, seconds=args.seconds, stream_mb=args.stream_mb, sizes=sizes,

@@ -103,12 +103,12 @@ def run_speed(manifest, *, seconds: float = 3.0, stream_mb: float = 20.0,
     import respin
 
     clean, spun = speed_texts(manifest)
+    if not clean.strip() or not spun.strip():
+        raise ValueError("--speed needs the clean and spun suites (../shared and benchmarks/corpora)")
     respin.fix_text(clean + spun)  # load everything, then freeze it as the CLI and workers do
     import gc
 
     gc.freeze()
-    if not clean.strip() or not spun.strip():
-        raise ValueError("--speed needs the clean and spun suites (../shared and benchmarks/corpora)")
     ftfy_fix = _ftfy_lines()
     result: dict = {"cores": os.cpu_count(), "load_at_start": os.getloadavg()[0]}
     w = out.write
