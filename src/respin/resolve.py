@@ -134,13 +134,12 @@ class _Cluster:
                  model: ContextModel, evidence: DocumentEvidence,
                  shared: _SegmentTerms | None = None) -> None:
         self.cands = cluster
-        self.segment = segment
         self.model = model
         tokens = segment.tokens
         text = segment.text
         lo = min(c.first for c in cluster)
         hi = max(c.last for c in cluster)
-        self.lo, self.hi = lo, hi
+        self.lo = lo
         self.prev = None
         if lo > 0 and "\n" not in text[tokens[lo - 1].end:tokens[lo].start]:
             self.prev = lm_word(tokens[lo - 1].text)
