@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from respin import default_lexicon, fix_and_explain
 from respin.candidates import analyse
-from respin.detect import _best_rate, _grouped_slope, estimate
+from respin.detect import _best_rate, _document_level, _grouped_slope, _GroupedSlope, estimate
 from respin.precompute import reference_mode
 from respin.scoring import context_model
 
@@ -65,6 +65,40 @@ def test_grouped_slope_defers_to_the_sequential_sum_when_unsure():
     assert slope(0.0) == 0.0 and calls == [0.0]
     assert slope(0.25) < 0.0 and calls == [0.0]  # far from zero: decided without it
     assert _best_rate([(1.0, 2.0)] * 20 + [(1.0, 0.0)] * 20, 0.0) == 0.0
+
+
+def test_sign_oracle_answers_as_the_sequential_slope():
+    # the bisection asks the oracle instead of summing; its answers must be
+    # the sequential slope's signs, near the root and far from it
+    seg = analyse(SPUN * 12, LEX)
+    level = _document_level(seg, LEX, context_model())
+    for pairs, untouched, weights in ((level.evidence_pairs, level.n_untouched + 4.0, level.weights),
+                                      (level.pairs, 4.0, [1.0] * len(level.pairs))):
+        terms = [(w * (b - a), a, b) for (a, b), w in zip(pairs, weights)]
+
+        def exact(rho):
+            keep = 1.0 - rho
+            s = -untouched / keep
+            for num, a, b in terms:
+                s += num / (keep * a + rho * b)
+            return s
+        grouped = _GroupedSlope.of_pairs(pairs, weights, untouched, exact)
+        positive = grouped.sign_oracle(0.0, 0.999)
+        assert positive is not None  # the shortcut is taken on real text
+        root = _best_rate(pairs, untouched, weights)
+        points = [k / 997 for k in range(998)] + [root + k * 1e-12 for k in range(-50, 51)]
+        for rho in points:
+            if 0.0 <= rho <= 0.999:
+                assert positive(rho) == (exact(rho) > 0.0), rho
+
+
+def test_sign_oracle_refuses_what_its_proof_does_not_cover():
+    def never(rho):
+        raise AssertionError("not asked")
+    # a zero "a" (the proof needs a > 0) and an infinite term: no oracle
+    assert _GroupedSlope.of_terms([(1.0, 0.0, 2.0)] * 20, 1.0, never).sign_oracle(0.0, 0.999) is None
+    assert _GroupedSlope.of_terms([(float("inf"), 1.0, 2.0)] * 20, 1.0,
+                                  never).sign_oracle(0.0, 0.999) is None
 
 
 def test_rate_search_on_real_segments_equals_the_sequential_one():

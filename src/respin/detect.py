@@ -35,7 +35,8 @@ import operator
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import compress, repeat
+from operator import add, mul, truediv
 from typing import NamedTuple
 
 from .candidates import Candidate, Segment, _name_protected, analyse
@@ -242,25 +243,41 @@ def _best_rate(pairs: Sequence[tuple[float, float]], untouched: float,
     ws = weights or [1.0] * len(pairs)
     # w * (b - a) once per pair, not once per bisection step: the same
     # floating-point operations in the same order, so the same slope
-    terms = [(w * (b - a), a, b) for (a, b), w in zip(pairs, ws)]
+    # (built on first use: the grouped slope below seldom needs it)
+    terms: list[tuple[float, float, float]] = []
 
     def exact_slope(rho: float) -> float:
+        if not terms:
+            terms.extend((w * (b - a), a, b) for (a, b), w in zip(pairs, ws))
         keep = 1.0 - rho
         s = -untouched / keep
         for num, a, b in terms:
             s += num / (keep * a + rho * b)
         return s
     slope = exact_slope
-    if optimised() and len(terms) > 16:
-        slope = _grouped_slope(terms, untouched, exact_slope)
+    grouped = None
+    if optimised() and len(pairs) > 16:
+        grouped = _GroupedSlope.of_pairs(pairs, ws, untouched, exact_slope)
+        slope = grouped
     if not pairs or slope(0.0) <= 0.0:
         return 0.0
     lo, hi = 0.0, 0.999
     if slope(hi) >= 0.0:
         return hi
-    for _ in range(30):  # 30 halvings: rate to within 1e-9
+    # positive(rho) is slope(rho) > 0.0; the grouped slope answers it for
+    # every rho outside a tiny interval around the root without summing
+    positive = grouped.sign_oracle(lo, hi) if grouped is not None else None
+    if positive is None:
+        for _ in range(30):  # 30 halvings: rate to within 1e-9
+            mid = (lo + hi) / 2
+            if slope(mid) > 0.0:
+                lo = mid
+            else:
+                hi = mid
+        return (lo + hi) / 2
+    for _ in range(30):  # the same halvings, the same midpoints
         mid = (lo + hi) / 2
-        if slope(mid) > 0.0:
+        if positive(mid):
             lo = mid
         else:
             hi = mid
@@ -271,7 +288,7 @@ def _best_rate(pairs: Sequence[tuple[float, float]], untouched: float,
 _ROUNDOFF = 2.0 ** -53
 
 
-def _grouped_slope(terms: list[tuple[float, float, float]], untouched: float, exact_slope):
+class _GroupedSlope:
     """A slope function for :func:`_best_rate` whose sign is always the sign of
     ``exact_slope``'s (the bisection uses nothing else), at the cost of one
     term per distinct (numerator, a, b) instead of one per match: every match
@@ -290,24 +307,126 @@ def _grouped_slope(terms: list[tuple[float, float, float]], untouched: float, ex
     tests/test_spun_speed.py) the exact slope is computed, and so is it on any
     arithmetic error, which the exact slope then raises as before.
     """
-    groups = Counter(terms)
-    unique = [(m * num, a, b) for (num, a, b), m in groups.items()]
-    bound_scale = 4.0 * (len(terms) + len(unique) + 2) * _ROUNDOFF
-    fsum = math.fsum
 
-    def slope(rho: float) -> float:
+    def __init__(self, unique: list[tuple[float, float, float]], n: int, untouched: float,
+                 exact_slope) -> None:
+        self.unique = unique  # (m * num, a, b): a term and its multiplicity m
+        self.bound_scale = 4.0 * (n + len(unique) + 2) * _ROUNDOFF
+        self.untouched = untouched
+        self.exact_slope = exact_slope
+
+    @classmethod
+    def of_terms(cls, terms: list[tuple[float, float, float]], untouched: float, exact_slope):
+        groups = Counter(terms)
+        return cls([(m * num, a, b) for (num, a, b), m in groups.items()], len(terms),
+                   untouched, exact_slope)
+
+    @classmethod
+    def of_pairs(cls, pairs: Sequence[tuple[float, float]], weights: Sequence[float],
+                 untouched: float, exact_slope):
+        """The same from :func:`_best_rate`'s pairs and weights, grouped by
+        pair object and weight (a rule's matches share their pair object, from
+        the rule constants), each term ``w * (b - a)`` computed as there."""
+        groups = Counter(zip(map(id, pairs), weights))
+        by_id = dict(zip(map(id, pairs), pairs))
+        unique = [(m * (w * (b - a)), a, b)
+                  for (i, w), m in groups.items() for a, b in (by_id[i],)]
+        return cls(unique, len(pairs), untouched, exact_slope)
+
+    def verified(self, rho: float) -> float | None:
+        """The grouped slope at ``rho`` when its sign is proven to be the
+        sequential sum's (see the class), else None."""
         keep = 1.0 - rho
         try:
-            first = -untouched / keep
-            xs = [mn / (keep * a + rho * b) for mn, a, b in unique]
-            s = first + fsum(xs)
-            mag = abs(first) + fsum(map(abs, xs))
+            first = -self.untouched / keep
+            xs = [mn / (keep * a + rho * b) for mn, a, b in self.unique]
+            s = first + math.fsum(xs)
+            mag = abs(first) + math.fsum(map(abs, xs))
         except (ArithmeticError, ValueError):
-            return exact_slope(rho)
-        if abs(s) > bound_scale * mag and math.isfinite(mag):
+            return None
+        if abs(s) > self.bound_scale * mag and math.isfinite(mag):
             return s
-        return exact_slope(rho)
-    return slope
+        return None
+
+    def __call__(self, rho: float) -> float:
+        s = self.verified(rho)
+        return self.exact_slope(rho) if s is None else s
+
+    def sign_oracle(self, lo: float, hi: float):
+        """``rho -> slope(rho) > 0.0`` for the bisection on ``[lo, hi]``, whose
+        ends have a positive and a negative slope, or None (then bisect as before).
+
+        Newton's method finds the root ``r`` of the grouped sum (a handful of
+        passes over the distinct terms, against the bisection's 30 sums);
+        then a point ``p`` just below it with a proven positive sign and ``q``
+        just above with a proven negative one (:meth:`verified`). Every
+        rho <= p has a positive sequential slope too, and every rho >= q a
+        negative one. Let ``P`` be the sum of the positive terms and ``N`` the
+        magnitude of the negative ones and of the untouched term: a term
+        ``w (b - a) / ((1 - rho) a + rho b)`` with ``b > a`` falls as rho
+        grows, one with ``b < a`` grows in magnitude, and so does
+        ``untouched / (1 - rho)``; so ``P / N``, and with it the relative
+        margin ``(P - N) / (P + N)``, falls as rho grows. The proof at ``p``
+        bounds that margin from below by ``4 (n + k + 2) u`` less the grouped
+        sum's own rounding, far more than the sequential sum's ``(n + 5) u``;
+        to the left of ``p`` the margin is larger still, so the sequential sum
+        is positive there (and, the same way, negative right of ``q``). Only
+        a midpoint strictly between ``p`` and ``q`` (2e-11 wide, unless that
+        could not be proven) is summed, as before.
+        """
+        unique, untouched = self.unique, self.untouched
+        mns = [mn for mn, _, _ in unique]
+        as_ = [a for _, a, _ in unique]
+        bs = [b for _, _, b in unique]
+        # the proof above wants a > 0, b >= 0 and finite terms (a sum that
+        # overflows refuses too)
+        if not (untouched >= 0.0 and min(as_) > 0.0 and min(bs) >= 0.0
+                and math.isfinite(math.fsum(mns)) and math.isfinite(math.fsum(bs))):
+            return None
+        cs = [mn * (b - a) for mn, a, b in unique]  # the derivative's numerators, never negative
+        x, left, right = (lo + hi) / 2, lo, hi
+        for _ in range(60):
+            keep = 1.0 - x
+            ds = list(map(add, map(mul, repeat(keep), as_), map(mul, repeat(x), bs)))
+            f = -untouched / keep + sum(map(truediv, mns, ds))
+            if f > 0.0:
+                left = x
+            elif f < 0.0:
+                right = x
+            else:
+                break
+            df = -untouched / (keep * keep) - sum(map(truediv, cs, map(mul, ds, ds)))
+            nxt = x - f / df if df < 0.0 else x
+            if not left < nxt < right:  # Newton left the bracket: halve it instead
+                nxt = (left + right) / 2
+            if abs(nxt - x) <= 1e-13 or right - left <= 1e-13:
+                x = nxt
+                break
+            x = nxt
+        else:
+            return None
+        for eps in (1e-11, 1e-9, 1e-7):
+            p, q = x - eps, x + eps
+            if p <= lo or q >= hi:
+                return None
+            sp, sq = self.verified(p), self.verified(q)
+            if sp is not None and sq is not None and sp > 0.0 and sq < 0.0:
+                break
+        else:
+            return None
+
+        def positive(rho: float) -> bool:
+            if rho <= p:
+                return True
+            if rho >= q:
+                return False
+            return self(rho) > 0.0
+        return positive
+
+
+def _grouped_slope(terms: list[tuple[float, float, float]], untouched: float, exact_slope):
+    """The grouped slope function (:class:`_GroupedSlope`)."""
+    return _GroupedSlope.of_terms(terms, untouched, exact_slope)
 
 
 def _loglik(pairs: Sequence[tuple[float, float]], untouched: int, rho: float,
