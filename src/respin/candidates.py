@@ -32,7 +32,7 @@ from itertools import compress
 from typing import NamedTuple
 
 from .lexicon import Entry, Lexicon
-from .tokens import NUM_KEY, Token, gap_key, is_number, tokenize
+from .tokens import NUM_KEY, Token, gap_key, is_number, token_arrays, tokenize
 
 __all__ = ["Candidate", "Segment", "find_candidates", "analyse", "BRACE_RULE", "NUMERAL_RULE"]
 
@@ -278,11 +278,12 @@ def _after_number(tokens: list[Token], first: int) -> bool:
     return first > 0 and is_number(tokens[first - 1].text)
 
 
-def _walk(text: str, tokens: list[Token], keys: list[str], i: int,
+def _walk(tokens: list[Token], gaps: list[str], keys: list[str], i: int,
           trie: dict) -> list[tuple[int, tuple[Entry, ...], str | None]]:
     """Matches starting at token ``i``: (end token, entries, slot text).
 
-    ``keys`` holds each token's match text (lowercased or not, per trie).
+    ``keys`` holds each token's match text (lowercased or not, per trie),
+    ``gaps`` the text before each token (:class:`respin.tokens.Tokens`).
     Most walks stop after one or two tokens, so this is a plain loop over
     nested dicts, without generators or regexes on the common path.
     """
@@ -293,19 +294,15 @@ def _walk(text: str, tokens: list[Token], keys: list[str], i: int,
         node = trie.get(NUM_KEY)
         slot = tokens[i].text
     j = i + 1
-    n = len(tokens)
+    n = len(keys)
     while node is not None:
         if None in node:
             found.append((j, node[None], slot))
         if j >= n or len(node) == (None in node):
             break
-        prev_end, start = tokens[j - 1].end, tokens[j].start
-        if prev_end == start:
-            g = ""
-        elif text[prev_end:start] == " ":
-            g = " "
-        else:
-            g = gap_key(text[prev_end:start])
+        g = gaps[j]
+        if g != "" and g != " ":
+            g = gap_key(g)
             if g is None:
                 break
         word = keys[j]
@@ -391,8 +388,8 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
     if protected is None:
         protected = protected_mask(text, tokens)
     trie, name_trie = lexicon.trie, lexicon.name_trie
-    exact = [t.text for t in tokens]
-    lows = list(map(str.lower, exact))
+    arrays = token_arrays(tokens, text)
+    exact, lows, gaps = arrays.texts, arrays.lows, arrays.gaps
     if starts is None:  # only tokens the loop below does something with
         starts = _starts(lows, exact, trie, name_trie)
     out: list[Candidate] = []
@@ -406,7 +403,7 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
             if special is not None and not any(protected[special.first:special.last]):
                 out.append(special)
         if exact[i] in name_trie:
-            for j, entries, slot in _walk(text, tokens, exact, i, name_trie):
+            for j, entries, slot in _walk(tokens, gaps, exact, i, name_trie):
                 if any(protected[i:j]) or _in_compound(text, tokens, i, j):
                     continue
                 for e in entries:
@@ -415,7 +412,7 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
                                          tuple(_fill(o, slot) for o in e.originals)))
         if low not in trie and not low[:1].isdigit():
             continue
-        for j, entries, slot in _walk(text, tokens, lows, i, trie):
+        for j, entries, slot in _walk(tokens, gaps, lows, i, trie):
             if any(protected[i:j]) or _in_compound(text, tokens, i, j) \
                     or _name_protected(text, tokens, i, j):
                 continue

@@ -44,6 +44,7 @@ from .config import Config, check_text, config_from_kwargs
 from .lexicon import Entry, Lexicon
 from .precompute import optimised, rule_constants
 from .scoring import ContextModel, context_model, lm_words
+from .tokens import token_arrays
 
 __all__ = ["Evidence", "DocumentEvidence", "estimate", "spin_score", "looks_spun",
            "SpinReport", "explain_spin", "ARTIFACT_NATURAL"]
@@ -473,11 +474,11 @@ def _document_level(segment: Segment, lexicon: Lexicon, model: ContextModel) -> 
         covered[c.first:c.last] = b"\1" * (c.last - c.first)
     untouched: Counter[str] = Counter()
     protected, forms = segment.protected, lexicon.spun_forms_per_original
-    texts = [t.text for t in tokens]
+    arrays = token_arrays(tokens, text)
+    texts, lows = arrays.texts, arrays.lows
     # words: tokens that start with a letter; then the untouched originals
     # among them, visiting only tokens whose lowercase form is an original
     words = sum(map(str.isalpha, map(_FIRST_CHAR, texts)))
-    lows = list(map(str.lower, texts))
     for i in compress(range(len(lows)), map(forms.__contains__, lows)):
         word = texts[i]
         if not word[0].isalpha() or covered[i] or protected[i]:

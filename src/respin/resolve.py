@@ -44,6 +44,7 @@ from .detect import ARTIFACT_NATURAL, DocumentEvidence, _key, choice_prob
 from .lexicon import Lexicon
 from .precompute import optimised, rule_constants
 from .scoring import ContextModel, lm_word, lm_words
+from .tokens import token_arrays
 
 __all__ = ["AMBIGUOUS_GATE", "Decision", "resolve"]
 
@@ -421,6 +422,8 @@ class _SegmentTerms:
     def __init__(self, segment: Segment, lexicon: Lexicon, model: ContextModel,
                  evidence: DocumentEvidence) -> None:
         self.text, self.tokens, self.model, self.evidence = segment.text, segment.tokens, model, evidence
+        arrays = token_arrays(segment.tokens, segment.text)
+        self.lm, self.gaps = arrays.lm, arrays.gaps
         self.spun = spun = evidence.probability
         rate = min(max(evidence.rate, _RATE_EPS), 1 - _RATE_EPS)
         self.keep_base = math.log(1 - spun * rate)
@@ -463,23 +466,25 @@ class _SegmentTerms:
         comes first there) and, for a restoration, its margin over keeping and
         over the best other original; forbidding the candidate after a weak
         margin leaves only "keep", so no decision."""
-        text, tokens, logp_sequence = self.text, self.tokens, self.model.logp_sequence
+        text, lm, gaps, logp_sequence = self.text, self.lm, self.gaps, self.model.logp_sequence
         lo, hi = c.first, c.last
+        # the model's words and the gaps between tokens, from the segment's
+        # token arrays (gaps[k] is the text before token k)
         prev = None
-        if lo > 0 and "\n" not in text[tokens[lo - 1].end:tokens[lo].start]:
-            prev = lm_word(tokens[lo - 1].text)
+        if lo > 0 and "\n" not in gaps[lo]:
+            prev = lm[lo - 1]
         right: tuple[str | None, ...] = ()
-        if hi < len(tokens):
-            word = lm_word(tokens[hi].text)
-            right = (None, word) if "\n" in text[tokens[hi - 1].end:tokens[hi].start] else (word,)
+        if hi < len(lm):
+            word = lm[hi]
+            right = (None, word) if "\n" in gaps[hi] else (word,)
         seq: list[str | None] = []
         if "\n" in text[c.start:c.end]:  # a line break inside the match (as in _Cluster.flat)
             for i in range(lo, hi):
-                if i > lo and "\n" in text[tokens[i - 1].end:tokens[i].start]:
+                if i > lo and "\n" in gaps[i]:
                     seq.append(None)
-                seq.append(lm_word(tokens[i].text))
+                seq.append(lm[i])
         else:
-            seq = [lm_word(tokens[i].text) for i in range(lo, hi)]
+            seq = lm[lo:hi]
         total = 0.0
         total += self.keep_base
         if c.entry.artifact:

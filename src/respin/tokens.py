@@ -17,7 +17,7 @@ import re
 from itertools import accumulate
 from typing import NamedTuple
 
-__all__ = ["Token", "tokenize", "word_tokens", "phrase_key", "gap_key", "is_number", "NUM_KEY"]
+__all__ = ["Token", "Tokens", "tokenize", "token_arrays", "word_tokens", "phrase_key", "gap_key", "is_number", "NUM_KEY"]
 
 # Stdlib ``re`` runs this pattern about twice as fast as ``regex`` (measured:
 # 8.9 ms against 15.3 ms on the 80 KB clean corpus, with tuple.__new__).
@@ -59,13 +59,60 @@ class Token(NamedTuple):
 _make_token = functools.partial(tuple.__new__, Token)
 
 
-def tokenize(text: str) -> list[Token]:
+class Tokens(list):
+    """The list of :class:`Token` that :func:`tokenize` returns, with per-token
+    arrays that several passes (matching, evidence, scoring) read, built once
+    from the split that made the tokens instead of once per pass:
+
+    - ``texts``: each token's text;
+    - ``gaps``: ``gaps[k]`` is the text between token ``k - 1`` and token ``k``
+      (before the first token for ``k == 0``), and ``gaps[len(tokens)]`` what
+      follows the last;
+    - ``lows``: each text lowercase (built on first use);
+    - ``lm``: each token as the context model sees it
+      (:func:`respin.scoring.lm_word`; built on first use).
+
+    Any list of tokens works where a ``Tokens`` does (see :func:`token_arrays`).
+    """
+
+    __slots__ = ("texts", "gaps", "_lows", "_lm")
+
+    @property
+    def lows(self) -> list[str]:
+        if self._lows is None:
+            self._lows = list(map(str.lower, self.texts))
+        return self._lows
+
+    @property
+    def lm(self) -> list[str | None]:
+        if self._lm is None:
+            self._lm = [low if low[:1].isalpha() else None for low in self.lows]
+        return self._lm
+
+
+def tokenize(text: str) -> Tokens:
     """Split ``text`` into tokens with offsets; whitespace is dropped."""
     # split with the token captured: [gap, token, gap, token, ..., gap]; the
     # running sum of the lengths gives every start and end (all at C speed)
     parts = _TOKEN_SPLIT(text)
     ends = list(accumulate(map(len, parts)))
-    return list(map(_make_token, zip(ends[0::2], ends[1::2], parts[1::2])))
+    texts = parts[1::2]
+    tokens = Tokens(map(_make_token, zip(ends[0::2], ends[1::2], texts)))
+    tokens.texts, tokens.gaps, tokens._lows, tokens._lm = texts, parts[0::2], None, None
+    return tokens
+
+
+def token_arrays(tokens: list[Token], text: str) -> Tokens:
+    """``tokens`` (of ``text``) as :class:`Tokens`: themselves when they are
+    one, else a copy with the arrays built from the tokens."""
+    if type(tokens) is Tokens:
+        return tokens
+    out = Tokens(tokens)
+    out.texts = [t.text for t in tokens]
+    out.gaps = [text[a:b] for a, b in zip([0] + [t.end for t in tokens],
+                                           [t.start for t in tokens] + [len(text)])]
+    out._lows = out._lm = None
+    return out
 
 
 def word_tokens(text: str) -> list[str]:
