@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import os
 import re
 import signal
 from collections.abc import Iterable, Iterator
+from itertools import compress
 from typing import NamedTuple
 
 from .candidates import _OPENERS, _QUOTE_OPEN, Segment, analyse, find_candidates, protected_mask
@@ -162,9 +164,11 @@ def _crossable(text: str, pos: int, pairs: _Pairs) -> bool:
         return False  # nothing on one side
     x, y = text[pos - 1], text[pos]
     # may one token straddle pos? (a superset: letters, digits and combining
-    # marks run on in a word or number, "." and "," between digits)
-    if (x.isdigit() and y in ".,") or (x in ".," and y.isdigit()) \
-            or (_word_char(x) and _word_char(y)):
+    # marks run on in a word or number, "." and "," between digits; never
+    # next to whitespace)
+    if not x.isspace() and not y.isspace() and (
+            (x.isdigit() and y in ".,") or (x in ".," and y.isdigit())
+            or (_word_char(x) and _word_char(y))):
         return True
     # No token straddles pos, so the run of non-space characters that ends
     # the text before pos (whitespace is a token boundary), tokenized alone,
@@ -176,21 +180,28 @@ def _crossable(text: str, pos: int, pairs: _Pairs) -> bool:
     if j == 0:
         return False   # no token before pos
     lo = max(0, j - 64)
-    m = _LAST_SPACE_BEFORE(text, lo, j)
-    k = m.end() if m else lo
-    if k == lo and lo > 0 and not text[lo - 1].isspace():
-        return True    # a run of 64 non-space characters: cannot tell cheaply
+    # the common case first: letters after a space or a line break (a run
+    # of letters holds no whitespace, so that is the last whitespace)
+    k = max(text.rfind(" ", lo, j), text.rfind("\n", lo, j)) + 1
     u = text[k:j]
-    if u.isalpha():  # a run of letters is one word token
+    if k > 0 and u.isalpha():  # a run of letters is one word token
         before_end = j
     else:
-        before = None
-        for before in _TOKEN.finditer(text, k, j):
-            pass
-        if before is None:
-            return True
-        u, before_end = before.group(), before.end()
-    u_number = is_number(u)
+        m = _LAST_SPACE_BEFORE(text, lo, j)
+        k = m.end() if m else lo
+        if k == lo and lo > 0 and not text[lo - 1].isspace():
+            return True    # a run of 64 non-space characters: cannot tell cheaply
+        u = text[k:j]
+        if u.isalpha():
+            before_end = j
+        else:
+            before = None
+            for before in _TOKEN.finditer(text, k, j):
+                pass
+            if before is None:
+                return True
+            u, before_end = before.group(), before.end()
+    u_number = u[0].isdigit() and is_number(u)
     if not u_number and u not in pairs.lefts and u.lower() not in pairs.lefts:
         return False   # no rule has this token before another
     after = _TOKEN.search(text, pos)
@@ -201,7 +212,7 @@ def _crossable(text: str, pos: int, pairs: _Pairs) -> bool:
     if g is None:
         return False   # a line break or other gap: no match holds both
     v = after.group()
-    v_number = is_number(v)
+    v_number = v[0].isdigit() and is_number(v)
     ul, vl = u.lower(), v.lower()
     for lefts, rights, found in (((u,), (g + v,), pairs.exact), ((ul,), (g + vl,), pairs.folded)):
         if u_number:
@@ -394,9 +405,9 @@ def _open_quotes(text: str, segment: Segment, lexicon, glued: bool) -> Segment:
     mask = protected_mask(text, tokens, False)
     reach = max(_longest_spun_form(lexicon), 7)
     starts: set[int] = set()
-    for i, (was, now) in enumerate(zip(segment.protected, mask)):
-        if was and not now:
-            starts.update(range(max(0, i - reach + 1), i + 1))
+    # the tokens quotes protected and protect no longer (was > now)
+    for i in compress(range(len(mask)), map(operator.gt, segment.protected, mask)):
+        starts.update(range(max(0, i - reach + 1), i + 1))
     if not starts:
         return segment
     found = find_candidates(text, lexicon, tokens, mask, sorted(starts))
