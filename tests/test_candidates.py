@@ -84,3 +84,34 @@ def test_segment_keeps_mask_aligned():
     seg = analyse("“financial” financial", LEX)
     assert seg.protected == [True, True, True, False]
     assert len(seg.candidates) == 1
+
+
+_STARTS_LEX = parse_lexicon([
+    "# respin-lexicon 1",
+    "t/1\tp.c\tpercent\td\tartifact",
+    "t/2\tfinancial\teconomic\td\tambiguous",
+    "t/3\tWhite Home\tWhite House\td\tartifact,multiword,name",
+    "t/4\tCould <num>\tMay <num>\td\tartifact,multiword,name",
+    "t/5\tto <num> p.c\tto <num> percent\td\tartifact,multiword",
+    "t/6\tprovide chain\tsupply chain\td\tartifact,multiword",
+    "t/7\t<num> yr\t<num> year\td\tartifact,multiword",
+    "t/8\tin the meantime\tmeanwhile\td\tambiguous,multiword",
+])
+
+
+@pytest.mark.parametrize("text", [
+    "a financial plan rose to 3 p.c in 2 yr, and in the meantime the provide chain held",
+    "in\tthe\u00a0meantime the provide\tchain; in the\nmeantime, to 5 p.c",
+    "White Home said in Could 5 that in the provide chain 3 yr to 4.5 p.c p.c",
+    "in the in the in the meantime provide provide chain to to 7 p.c",
+])
+def test_starts_skip_only_tokens_where_nothing_matches(text):
+    # find_candidates visits only the tokens _starts picks (C-speed tests over
+    # all tokens); visiting every token must find exactly the same
+    from respin.tokens import tokenize
+
+    for lex in (LEX, _STARTS_LEX):
+        tokens = tokenize(text)
+        mask = [False] * len(tokens)
+        assert find_candidates(text, lex, tokens, mask) == \
+            find_candidates(text, lex, tokens, mask, range(len(tokens)))
