@@ -260,17 +260,23 @@ def _attached(text: str, tokens: list[Token], i: int, j: int) -> bool:
 
 def _in_compound(text: str, tokens: list[Token], first: int, last: int) -> bool:
     """A match glued by a hyphen or slash to a word outside it."""
-    if first > 0 and tokens[first - 1].text in ("-", "/", "–") and _attached(text, tokens, first - 1, first) \
-            and first > 1 and _attached(text, tokens, first - 2, first - 1):
-        return True
-    if last < len(tokens) and tokens[last].text in ("-", "/", "–") and _attached(text, tokens, last - 1, last) \
-            and last + 1 < len(tokens) and _attached(text, tokens, last, last + 1):
-        return True
-    # glued to letters or digits on either side ("p.c" inside "p.com")
-    if first > 0 and _attached(text, tokens, first - 1, first) and tokens[first - 1].text[-1].isalnum():
-        return True
-    if last < len(tokens) and _attached(text, tokens, last - 1, last) and tokens[last].text[0].isalnum():
-        return True
+    # (_attached written out: tokens i and j touch when i ends where j starts)
+    if first > 0:
+        before = tokens[first - 1]
+        if before.end == tokens[first].start:
+            if before.text in ("-", "/", "–") and first > 1 and tokens[first - 2].end == before.start:
+                return True
+            # glued to letters or digits ("p.c" inside "p.com")
+            if before.text[-1].isalnum():
+                return True
+    if last < len(tokens):
+        after = tokens[last]
+        if tokens[last - 1].end == after.start:
+            if after.text in ("-", "/", "–") and last + 1 < len(tokens) \
+                    and after.end == tokens[last + 1].start:
+                return True
+            if after.text[0].isalnum():
+                return True
     return False
 
 

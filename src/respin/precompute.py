@@ -81,7 +81,8 @@ class _Table:
 
     def __init__(self, lexicon: Lexicon, model) -> None:
         self.lexicon, self.model = lexicon, model
-        self._memo: dict[tuple[int, tuple[str, ...]], RuleConstants] = {}
+        #: (id of the entry, originals) -> constants, as :meth:`get` keys them
+        self.memo: dict[tuple[int, tuple[str, ...]], RuleConstants] = {}
 
     def get(self, entry: Entry, originals: tuple[str, ...]) -> RuleConstants:
         """Constants of ``entry`` matched with these (slot-filled) ``originals``.
@@ -92,12 +93,12 @@ class _Table:
         so (rule id, originals) is the whole key.
         """
         key = (id(entry), originals)  # entries live as long as the lexicon (or forever)
-        found = self._memo.get(key)
+        found = self.memo.get(key)
         if found is None:
             found = self._compute(entry, originals)
-            if len(self._memo) > 200_000:  # filled-in numbers are unbounded: bound memory
-                self._memo.clear()
-            self._memo[key] = found
+            if len(self.memo) > 200_000:  # filled-in numbers are unbounded: bound memory
+                self.memo.clear()
+            self.memo[key] = found
         return found
 
     def _compute(self, entry: Entry, originals: tuple[str, ...]) -> RuleConstants:

@@ -449,13 +449,12 @@ class _SegmentTerms:
                self.text[c.start:c.end].lower() if entry.counts is not None else None)
         found = self._terms.get(key)
         if found is None:
-            found = self._terms[key] = (self._edit_terms(c, own),
-                                        self.table.get(entry, c.originals).original_words)
+            consts = self.table.get(entry, c.originals)
+            found = self._terms[key] = (self._edit_terms(c, own, consts.choice), consts.original_words)
         return found
 
-    def _edit_terms(self, c: Candidate, own: dict[str, float]) -> list[float]:
-        return _channel_terms(c, self.table.get(c.entry, c.originals).choice,
-                              self.evidence.rates_for(c, own), self.spun, self.keep_base,
+    def _edit_terms(self, c: Candidate, own: dict[str, float], choice) -> list[float]:
+        return _channel_terms(c, choice, self.evidence.rates_for(c, own), self.spun, self.keep_base,
                               self.log_spun, self.text, self.model, self.family_logit)
 
     def decide_single(self, c: Candidate, threshold: float) -> list[Decision]:
