@@ -150,7 +150,6 @@ class DocumentEvidence:
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-_FIRST_CHAR = operator.itemgetter(0)
 
 
 def _key(c: Candidate) -> tuple:
@@ -477,16 +476,16 @@ def _document_level(segment: Segment, lexicon: Lexicon, model: ContextModel) -> 
     untouched: Counter[str] = Counter()
     protected, forms = segment.protected, lexicon.spun_forms_per_original
     arrays = token_arrays(tokens, text)
-    texts, lows = arrays.texts, arrays.lows
-    # words: tokens that start with a letter; then the untouched originals
-    # among them, visiting only tokens whose lowercase form is an original
-    words = sum(map(str.isalpha, map(_FIRST_CHAR, texts)))
+    texts, lows, lm = arrays.texts, arrays.lows, arrays.lm
+    # words: tokens that start with a letter (the model's words: lm is None
+    # for the others); then the untouched originals among them, visiting
+    # only tokens whose lowercase form is an original
+    words = len(lm) - lm.count(None)
     for i in compress(range(len(lows)), map(forms.__contains__, lows)):
-        word = texts[i]
-        if not word[0].isalpha() or covered[i] or protected[i]:
+        if covered[i] or protected[i] or lm[i] is None:
             continue
         low = lows[i]
-        if word == low or _plain_capital(text, tokens, i):
+        if texts[i] == low or _plain_capital(text, tokens, i):
             untouched[low] += 1
     n_untouched = sum(untouched.values())
     if optimised():

@@ -404,18 +404,29 @@ def _open_quotes(text: str, segment: Segment, lexicon, glued: bool) -> Segment:
     tokens = segment.tokens
     mask = protected_mask(text, tokens, False)
     reach = max(_longest_spun_form(lexicon), 7)
-    starts: set[int] = set()
-    # the tokens quotes protected and protect no longer (was > now)
+    # the tokens quotes protected and protect no longer (was > now), and the
+    # reach - 1 tokens before each: as ranges, merged where they touch
+    ranges: list[list[int]] = []
     for i in compress(range(len(mask)), map(operator.gt, segment.protected, mask)):
-        starts.update(range(max(0, i - reach + 1), i + 1))
-    if not starts:
+        a = max(0, i - reach + 1)
+        if ranges and a <= ranges[-1][1]:
+            ranges[-1][1] = i + 1
+        else:
+            ranges.append([a, i + 1])
+    if not ranges:
         return segment
-    found = find_candidates(text, lexicon, tokens, mask, sorted(starts))
+    starts = [i for a, b in ranges for i in range(a, b)]  # ascending
+    found = find_candidates(text, lexicon, tokens, mask, starts)
     if glued:
         found = [c for c in found if c.first > 0]
-    kept = [c for c in segment.candidates if c.first not in starts]
-    candidates = sorted(kept + found, key=lambda c: (c.start, c.end))
+    bounds = [a for a, _ in ranges]
+    kept = [c for c in segment.candidates  # those starting outside every range
+            if (k := bisect.bisect_right(bounds, c.first) - 1) < 0 or c.first >= ranges[k][1]]
+    candidates = sorted(kept + found, key=_START_END)
     return Segment(text, tokens, mask, candidates)
+
+
+_START_END = operator.attrgetter("start", "end")
 
 
 def _unlock_quotes(text: str, segment: Segment, evidence, lexicon, model, glued: bool):
