@@ -31,7 +31,6 @@ True
 from __future__ import annotations
 
 import math
-import operator
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -148,8 +147,6 @@ class DocumentEvidence:
     def probability(self) -> float:
         z = SPUN_PRIOR_LOGODDS + EVIDENCE_WEIGHT * self.log_ratio
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
-
-
 
 
 def _key(c: Candidate) -> tuple:
