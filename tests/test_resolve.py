@@ -71,6 +71,9 @@ class _StubCluster:
     def score(self, reading: tuple[int, ...]) -> float:
         return self.scores[reading[0]]
 
+    def score_and_mask(self, reading: tuple[int, ...]) -> tuple[float, int]:
+        return self.scores[reading[0]], int(reading[0] >= 0)  # (bit 0: the candidate restored)
+
 
 def test_a_close_rival_original_sinks_the_margin():
     # "first" beats keeping by 5 nats, but "second" is nearly as good: the

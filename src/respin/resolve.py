@@ -142,13 +142,21 @@ class _Cluster:
         hi = max(c.last for c in cluster)
         self.lo = lo
         self.prev = None
-        if lo > 0 and "\n" not in text[tokens[lo - 1].end:tokens[lo].start]:
-            self.prev = lm_word(tokens[lo - 1].text)
-        self.right: list[str | None] = []
-        if hi < len(tokens):
-            gap = text[tokens[hi - 1].end:tokens[hi].start]
-            self.right = [None] if "\n" in gap else []
-            self.right.append(lm_word(tokens[hi].text))
+        if shared is not None:  # the segment's token arrays: gaps[k] is the text before token k
+            lm, gaps = shared.lm, shared.gaps
+            if lo > 0 and "\n" not in gaps[lo]:
+                self.prev = lm[lo - 1]
+            self.right: list[str | None] = []
+            if hi < len(lm):
+                self.right = [None, lm[hi]] if "\n" in gaps[hi] else [lm[hi]]
+        else:
+            if lo > 0 and "\n" not in text[tokens[lo - 1].end:tokens[lo].start]:
+                self.prev = lm_word(tokens[lo - 1].text)
+            self.right = []
+            if hi < len(tokens):
+                gap = text[tokens[hi - 1].end:tokens[hi].start]
+                self.right = [None] if "\n" in gap else []
+                self.right.append(lm_word(tokens[hi].text))
         self.groups = _components(cluster)
         # bit k stands for candidate k: a reading's restored candidates as one int
         self.group_masks = [sum(1 << k for k in g) for g in self.groups]
@@ -164,7 +172,8 @@ class _Cluster:
         # the model's words of tokens lo..hi with a None before each line break,
         # flattened: tokens [i, j) read as flat[at[i - lo]:at[j - lo]]
         if "\n" not in text[tokens[lo].start:tokens[hi - 1].end]:  # no line break: one word a token
-            self.flat: list[str | None] = [lm_word(tokens[i].text) for i in range(lo, hi)]
+            self.flat: list[str | None] = (shared.lm[lo:hi] if shared is not None else
+                                           [lm_word(tokens[i].text) for i in range(lo, hi)])
             self.at = list(range(hi - lo + 1))
         else:
             self.flat, self.at = [], []
@@ -201,6 +210,12 @@ class _Cluster:
 
     def score(self, reading: tuple[int, ...]) -> float | None:
         """Total log score of a reading (-1 = keep, k = original k), None if invalid."""
+        found = self.score_and_mask(reading)
+        return None if found is None else found[0]
+
+    def score_and_mask(self, reading: tuple[int, ...]) -> tuple[float, int] | None:
+        """:meth:`score` and the reading's restored candidates as a bit mask
+        (bit k: candidate k), or None if invalid."""
         cands = self.cands
         if self.ordered:  # the restored candidates come sorted as they are listed
             edited, mask, conflicts, spans = [], 0, self.conflicts, self.spans
@@ -240,7 +255,7 @@ class _Cluster:
             pos = last
         seq += flat[at[pos - lo]:]
         seq.extend(self.right)
-        return total + self.model.logp_sequence(self.prev, seq)
+        return total + self.model.logp_sequence(self.prev, seq), mask
 
 
 #: Weight, in pseudo-observations, of the modelled channel when a row has
@@ -376,13 +391,11 @@ def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
     group_of = {k: sum(1 << j for j in g) for g in cl.groups for k in g}
     forbidden = 0
     scored = []
+    score_and_mask = cl.score_and_mask
     for reading in itertools.product(*[range(-1, len(c.originals)) for c in cl.cands]):
-        s = cl.score(reading)
-        if s is not None:
-            mask = 0
-            for k, r in enumerate(reading):
-                if r >= 0:
-                    mask |= 1 << k
+        found = score_and_mask(reading)
+        if found is not None:
+            s, mask = found
             scored.append((s, reading, mask))
     while True:
         allowed = [x for x in scored if not x[2] & forbidden]
