@@ -31,6 +31,7 @@ True
 from __future__ import annotations
 
 import math
+import operator
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -465,6 +466,26 @@ class _DocumentLevel(NamedTuple):
     log_ratio: float
 
 
+#: The last segment's tokens, lexicon and :func:`_untouched_candidates` (the
+#: tokens are held, so their identity cannot be another list's).
+_LAST_UNTOUCHED: tuple = (None, None, None)
+
+
+def _untouched_candidates(text: str, arrays, lexicon: Lexicon) -> list[int]:
+    """Indexes of the tokens that count as untouched originals unless covered
+    by a match or protected: words whose lowercase form is an original,
+    written lowercase or capitalised only because they start a sentence."""
+    global _LAST_UNTOUCHED
+    tokens, lex, found = _LAST_UNTOUCHED
+    if tokens is arrays and lex is lexicon:
+        return found
+    texts, lows, lm = arrays.texts, arrays.lows, arrays.lm
+    found = [i for i in compress(range(len(lows)), map(lexicon.spun_forms_per_original.__contains__, lows))
+             if lm[i] is not None and (texts[i] == lows[i] or _plain_capital(text, arrays, i))]
+    _LAST_UNTOUCHED = (arrays, lexicon, found)
+    return found
+
+
 def _document_level(segment: Segment, lexicon: Lexicon, model: ContextModel) -> _DocumentLevel:
     text, tokens = segment.text, segment.tokens
     covered = bytearray(len(tokens))
@@ -478,12 +499,21 @@ def _document_level(segment: Segment, lexicon: Lexicon, model: ContextModel) -> 
     # for the others); then the untouched originals among them, visiting
     # only tokens whose lowercase form is an original
     words = len(lm) - lm.count(None)
-    for i in compress(range(len(lows)), map(forms.__contains__, lows)):
-        if covered[i] or protected[i] or lm[i] is None:
-            continue
-        low = lows[i]
-        if texts[i] == low or _plain_capital(text, tokens, i):
-            untouched[low] += 1
+    if optimised():
+        # the tokens that count unless covered or protected, found once for
+        # the segment's tokens (the quote reopening asks again with another
+        # mask), then counted in token order at C speed
+        eligible = _untouched_candidates(text, arrays, lexicon)
+        blocked = map(operator.or_, map(covered.__getitem__, eligible),
+                      map(protected.__getitem__, eligible))
+        untouched.update(compress(map(lows.__getitem__, eligible), map(operator.not_, blocked)))
+    else:
+        for i in compress(range(len(lows)), map(forms.__contains__, lows)):
+            if covered[i] or protected[i] or lm[i] is None:
+                continue
+            low = lows[i]
+            if texts[i] == low or _plain_capital(text, tokens, i):
+                untouched[low] += 1
     n_untouched = sum(untouched.values())
     if optimised():
         table = rule_constants(lexicon, model)
