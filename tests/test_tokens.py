@@ -72,3 +72,13 @@ _ALPHABET = "aZé9_ -’'.\u0301\u0308\u20d7\ufe20ßΣİ\u00a0\ufeff{}" + "".joi
 def test_word_pattern_matches_as_the_plain_alternation(text):
     word = re.compile(tokens.WORD_PATTERN)
     assert [m.span() for m in word.finditer(text)] == [m.span() for m in _PLAIN_WORD.finditer(text)]
+
+
+_GREEDY_TOKEN = re.compile(rf"{_PLAIN_WORD.pattern}|\d+(?:[.,]\d+)*|[^\s\ufeff]")
+
+
+@given(st.text(alphabet=st.sampled_from(_ALPHABET + "0123456789,.٣²") | st.characters(),
+               max_size=80))
+def test_token_pattern_splits_as_the_greedy_one(text):
+    # the tokenizer's possessive runs give back nothing a match could need
+    assert tokens._TOKEN_SPLIT(text) == re.compile(f"({_GREEDY_TOKEN.pattern})").split(text)
