@@ -24,7 +24,8 @@ from collections.abc import Iterable, Iterator
 from itertools import compress
 from typing import NamedTuple
 
-from .candidates import _OPENERS, _QUOTE_OPEN, Segment, analyse, find_candidates, protected_mask
+from .candidates import (_OPENERS, _QUOTE_OPEN, _START_END, Segment, analyse, find_candidates,
+                         protected_mask)
 from .tokens import _MARKS, _TOKEN, NUM_KEY, gap_key, is_number, tokenize
 from .config import Config, check_text, config_from_kwargs
 from .detect import _document_level, estimate
@@ -429,9 +430,6 @@ def _open_quotes(text: str, segment: Segment, lexicon, glued: bool) -> Segment:
             if (k := bisect.bisect_right(bounds, c.first) - 1) < 0 or c.first >= ranges[k][1]]
     candidates = sorted(kept + found, key=_START_END)
     return Segment(text, tokens, mask, candidates)
-
-
-_START_END = operator.attrgetter("start", "end")
 
 
 def _unlock_quotes(text: str, segment: Segment, evidence, lexicon, model, glued: bool):
