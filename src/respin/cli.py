@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from . import __version__, _output, _startup
-from .config import QUOTE_MODES, Config
+from .config import NAME_MODES, QUOTE_MODES, Config
 from .lexicon import LexiconError
 
 __all__ = ["main", "EXIT_OK", "EXIT_INPUT", "EXIT_USAGE", "EXIT_CONFIG", "EXIT_HANGUP",
@@ -136,6 +136,9 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--quotes", choices=QUOTE_MODES, default="auto",
                     help="quoted speech: auto (default) edits inside quotes only when the "
                          "document shows its spinner rewrote them too; protect never; edit always")
+    ap.add_argument("--names", choices=NAME_MODES, default="auto",
+                    help="capitalised words in names: auto (default) edits them only when the "
+                         "document shows its spinner rewrote names too; protect never; edit always")
     ap.add_argument("--jobs", type=int, default=1, metavar="N",
                     help="worker processes for long inputs (default 1; 0 = all cores)")
     ap.add_argument("--encoding", default=None, metavar="ENC",
@@ -340,7 +343,7 @@ def _pieces(chunks: Iterator[str], limit: int) -> Iterator[str]:
 
 
 def _config(args: argparse.Namespace) -> Config:
-    kw = {"quotes": args.quotes}
+    kw = {"quotes": args.quotes, "names": args.names}
     if args.threshold is not None:
         kw["threshold"] = args.threshold
     try:

@@ -1073,7 +1073,7 @@ def _parser():
                          "guide the alignment and count as known")
     ap.add_argument("--no-default-lexicon", action="store_true",
                     help="use only the --lexicon files as the reference")
-    ap.set_defaults(quotes="auto", threshold=None)  # the rest of what cli._config reads
+    ap.set_defaults(quotes="auto", names="auto", threshold=None)  # the rest of what cli._config reads
     return ap
 
 
