@@ -48,8 +48,8 @@ def test_auto_keeps_names_the_document_gives_no_reason_to_open(monkeypatch):
     auto, edit = fix_and_explain(spun), fix_and_explain(spun, names="edit")
     assert auto == fix_and_explain(spun, names="protect")
     assert "Japanese Prime Minister" in auto.text
-    assert {(e.before, e.after) for e in edit.edits} - {(e.before, e.after) for e in auto.edits} \
-        == {("Japanese", "Eastern")}
+    only_edit = {(e.before, e.after) for e in edit.edits} - {(e.before, e.after) for e in auto.edits}
+    assert ("Japanese", "Eastern") in only_edit  # wrong: "edit" would damage the names
 
 
 def test_the_unlock_is_the_documents_evidence(monkeypatch):
