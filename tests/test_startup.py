@@ -124,6 +124,18 @@ def test_cached_tables_equal_their_sources(cache):
     assert len(uni) == len(words) and len(bi) == len(pairs)
 
 
+def test_a_table_built_on_first_use_is_not_read_back(cache, monkeypatch):
+    # cached_table returns the arrays it wrote; only the lookup before building reads
+    reads = []
+    real = _tables.read_table
+    monkeypatch.setattr(_tables, "read_table", lambda *a: reads.append(a[0]) or real(*a))
+    built = scoring._bigram_table()
+    assert reads == [cache / "bigrams-en.v1.bin"] and (cache / "bigrams-en.v1.bin").exists()
+    stamp = _tables._source_stamp(scoring._package_file("symspellpy", scoring._BIGRAM_FILE))
+    blob, offsets, values = real(cache / "bigrams-en.v1.bin", stamp, "q")
+    assert (built._blob, built._offsets, built._values) == (blob, offsets, values)
+
+
 def test_sorted_table_switches_to_the_dict_with_the_same_answers(monkeypatch):
     monkeypatch.setattr(_tables, "SORTED_LOOKUPS", 5)
     items = {"b": 2, "a": 1, "ä": 3, "a b": 4, "": 5}
