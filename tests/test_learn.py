@@ -11,6 +11,8 @@ import json
 import os
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -375,6 +377,30 @@ def test_ann_gold_loads_in_the_harness_and_leaves_out_unaligned_lines(tmp_path):
     (doc,) = load_corpus([path]).documents
     assert extra not in doc.text and doc.text.strip() == SPUN.strip()
     assert len(doc.gold.spans) == len(result.pairs[0].substitutions)
+
+
+@pytest.mark.parametrize("first", [
+    "import respin", "import respin.learn", "from respin.learn import Pair",
+    "from respin import learn", "import respin.cli", "from respin import *"])
+def test_respin_learn_is_loaded_on_first_use_and_is_the_function(first):
+    # `import respin` does not load respin.learn (start-up); whatever loads it first,
+    # respin.learn is the function and sys.modules["respin.learn"] its module
+    code = (f"import sys\n{first}\n"
+            "loaded = 'respin.learn' in sys.modules\n"
+            "import respin\n"
+            "f = respin.learn\n"
+            "from respin.learn import Pair, learn as g\n"
+            "import respin.learn as h\n"
+            "from respin import learn as k\n"
+            "assert f is g is h is k is respin.learn, (f, respin.learn)\n"
+            "assert sys.modules['respin.learn'].Pair is Pair\n"
+            "print(loaded)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == str(first in ("import respin.learn",
+                                                "from respin.learn import Pair",
+                                                "from respin import learn",
+                                                "from respin import *"))
 
 
 def test_api_export_is_the_function():

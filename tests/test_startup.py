@@ -224,8 +224,8 @@ def test_a_short_text_imports_only_what_it_needs(cache):
 
     code = ("import sys, respin; print(respin.fix_text('x p.c')); "
             "print(sorted(m for m in sys.modules if m in "
-            "('respin.markup', 'respin.records', 'symspellpy', 'wordfreq', 'msgpack', "
-            "'regex')))")
+            "('respin.markup', 'respin.records', 'respin.learn', 'symspellpy', 'wordfreq', "
+            "'msgpack', 'regex')))")
     env = dict(os.environ, RESPIN_CACHE_DIR=str(cache))
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True, env=env).stdout.splitlines() for _ in range(2)]
