@@ -336,7 +336,7 @@ def test_output_to_stdout_puts_the_summary_on_stderr(tmp_path):
 
 @pytest.mark.parametrize("setup, args, status, message", [
     (lambda d: None, ["missing"], 1, "cannot read"),
-    (lambda d: (d / "a.spun.txt").write_text("x"), ["d"], 1, "no original a.orig.txt next to it"),
+    (lambda d: (d / "a.spun.txt").write_text("x"), ["d"], 1, "no original a.orig.txt next to this spun file"),
     (lambda d: (d / "a.orig.txt").write_text("x"), ["d"], 1, "no spun text a.spun.txt next to it"),
     (lambda d: None, ["d"], 1, "no NAME.spun.txt + NAME.orig.txt pairs"),
     (lambda d: (d / "p.jsonl").write_text('{"spun": "a", "original": "b"}\n{"spun": "a",\n'),
