@@ -41,7 +41,8 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO, BinaryIO
 
-__all__ = ["DuplicateOutputError", "OutputError", "Transaction", "transaction", "same_file", "live_temporaries"]
+__all__ = ["DuplicateOutputError", "OutputError", "Transaction", "transaction", "same_file",
+           "live_temporaries"]
 
 _PREFIX = ".respin-"
 

@@ -342,8 +342,8 @@ def read_pairs(sources: Iterable[str | Path | Pair | tuple[str, str, str]]) -> l
     seen: dict[str, Pair] = {}
     for p in pairs:
         if p.id in seen:
-            raise LearnError(None, None, f"duplicate pair id {p.id!r} ({seen[p.id].origin or 'code'} "
-                             f"and {p.origin or 'code'})")
+            raise LearnError(None, None, f"duplicate pair id {p.id!r} "
+                             f"({seen[p.id].origin or 'code'} and {p.origin or 'code'})")
         seen[p.id] = p
     return pairs
 
