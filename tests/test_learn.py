@@ -11,6 +11,8 @@ import json
 import os
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -334,7 +336,7 @@ def test_output_to_stdout_puts_the_summary_on_stderr(tmp_path):
 
 @pytest.mark.parametrize("setup, args, status, message", [
     (lambda d: None, ["missing"], 1, "cannot read"),
-    (lambda d: (d / "a.spun.txt").write_text("x"), ["d"], 1, "no original a.orig.txt next to it"),
+    (lambda d: (d / "a.spun.txt").write_text("x"), ["d"], 1, "no original a.orig.txt next to this spun file"),
     (lambda d: (d / "a.orig.txt").write_text("x"), ["d"], 1, "no spun text a.spun.txt next to it"),
     (lambda d: None, ["d"], 1, "no NAME.spun.txt + NAME.orig.txt pairs"),
     (lambda d: (d / "p.jsonl").write_text('{"spun": "a", "original": "b"}\n{"spun": "a",\n'),
@@ -375,6 +377,30 @@ def test_ann_gold_loads_in_the_harness_and_leaves_out_unaligned_lines(tmp_path):
     (doc,) = load_corpus([path]).documents
     assert extra not in doc.text and doc.text.strip() == SPUN.strip()
     assert len(doc.gold.spans) == len(result.pairs[0].substitutions)
+
+
+@pytest.mark.parametrize("first", [
+    "import respin", "import respin.learn", "from respin.learn import Pair",
+    "from respin import learn", "import respin.cli", "from respin import *"])
+def test_respin_learn_is_loaded_on_first_use_and_is_the_function(first):
+    # `import respin` does not load respin.learn (start-up); whatever loads it first,
+    # respin.learn is the function and sys.modules["respin.learn"] its module
+    code = (f"import sys\n{first}\n"
+            "loaded = 'respin.learn' in sys.modules\n"
+            "import respin\n"
+            "f = respin.learn\n"
+            "from respin.learn import Pair, learn as g\n"
+            "import respin.learn as h\n"
+            "from respin import learn as k\n"
+            "assert f is g is h is k is respin.learn, (f, respin.learn)\n"
+            "assert sys.modules['respin.learn'].Pair is Pair\n"
+            "print(loaded)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == str(first in ("import respin.learn",
+                                                "from respin.learn import Pair",
+                                                "from respin import learn",
+                                                "from respin import *"))
 
 
 def test_api_export_is_the_function():

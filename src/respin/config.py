@@ -119,14 +119,15 @@ class Config:
 
 @functools.lru_cache(maxsize=16)
 def _lexicon_for(paths: tuple[str, ...], use_default: bool):
-    from .lexicon import build_lexicon, default_lexicon, load_lexicon
+    """The shipped lexicon (as loaded, prebuilt) extended by the files' rows:
+    only their rows are checked and indexed (``lexicon.extend_lexicon``)."""
+    from .lexicon import default_lexicon, extend_lexicon, load_lexicon
 
-    entries: list = list(default_lexicon().entries) if use_default else []
-    for p in paths:
-        entries.extend(load_lexicon(p).entries)
-    if use_default and not paths:
-        return default_lexicon()
-    return build_lexicon(entries)
+    base = default_lexicon() if use_default else None
+    loaded = [load_lexicon(p) for p in paths]
+    if base is None:
+        base, loaded = loaded[0], loaded[1:]
+    return extend_lexicon(base, loaded)
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Config))
