@@ -125,7 +125,7 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
         if rid is None:
             nxt += 1
             rid = f"learned/{nxt:04d}"
-        out.append(dataclasses.replace(le, id=rid, source=source))
+        out.append(dataclasses.replace(le, id=rid, source=source, flags=le.flags - {"refine"}))
     stats["new"] = len(out)
     return changed, out, stats
 

@@ -19,14 +19,14 @@ SPUN_QUOTES = (
     "Senate as a authorities shutdown looms. Officers stated the price range would slash well "
     "being spending by 5 p.c over the subsequent yr, and Democrats stated the cuts would harm "
     "nationwide packages.\n"
-    "“This invoice is a catastrophe for the nationwide well being system, and the authorities is "
+    "“This invoice is a scandal for the nationwide well being system, and the authorities is "
     "aware of it,” stated Rep. Jane Doe, who voted towards the laws. “We will be unable to cross "
     "a price range that cuts well being care by 5 p.c.”\n")
 # The same report quoting the speaker in her own words (the hand-spun corpora's case).
 CLEAN_QUOTES = SPUN_QUOTES.replace(
-    "“This invoice is a catastrophe for the nationwide well being system, and the authorities is "
+    "“This invoice is a scandal for the nationwide well being system, and the authorities is "
     "aware of it,”",
-    "“This bill is a catastrophe for the national health system, and the government knows it,”"
+    "“This bill is a scandal for the national health system, and the government knows it,”"
 ).replace("“We will be unable to cross a price range that cuts well being care by 5 p.c.”",
           "“We will not pass a budget that cuts health care by 5 percent.”")
 
@@ -40,7 +40,7 @@ def _quoted(text: str) -> list[str]:
 def test_auto_restores_quotes_the_spinner_rewrote():
     out = fix_text(SPUN_QUOTES)
     assert _quoted(out) == [
-        "“This bill is a catastrophe for the national health system, and the government knows it,”",
+        "“This bill is a scandal for the national health system, and the government knows it,”",
         "“We will be unable to pass a budget that cuts health care by 5 percent.”"]
     assert out == fix_text(SPUN_QUOTES, quotes="edit")
 

@@ -918,6 +918,8 @@ def learn(pairs: Iterable[str | Path | Pair | tuple[str, str, str]], *, min_coun
             flags.add("multiword")
         if name:
             flags.add("name")
+        if existing:  # loads beside the reference, adding these counts to its row
+            flags.add("refine")
         rows.append((spun, origs, tuple(c for _, c in ranked), kept, own, frozenset(flags),
                      where[(spun, name)]))
     # an artifact's spun form is never what a source said (the loader refuses

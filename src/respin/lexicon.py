@@ -24,6 +24,12 @@ seen left unchanged in the aligned text; ``own`` how many times the spun form
 itself stood in the original too (the author's word, not a spin). Any part
 may be absent.
 
+A row flagged ``refine`` (``respin learn`` writes one for each spun form the
+reference lexicon already has) adds its counts, and any original the row lacks,
+to an earlier row with the same spun form instead of being refused as a
+duplicate: so a user's learned file loads beside the shipped lexicon and
+sharpens its counts for that user's spinner.
+
 The parser is strict: any malformed row raises :class:`LexiconError` naming
 the file and line, because a silently skipped rule is a silently missed
 restoration (symspellpy's loaders skip bad rows; respin does not).
@@ -34,6 +40,8 @@ restoration (symspellpy's loaders skip bad rows; respin does not).
 ('percent',)
 """
 from __future__ import annotations
+
+import dataclasses
 
 import functools
 import io
@@ -67,6 +75,8 @@ FLAGS = {
     "ambiguous": "the spun form is also a normal word or phrase; needs document evidence",
     "multiword": "the spun form contains a space (checked against the spun text)",
     "name": "applies inside capitalised names; matches the written case exactly",
+    "refine": "adds its counts (and any original it lacks) to an earlier row with the same "
+              "spun form instead of being refused as a duplicate; alone, an ordinary row",
 }
 
 #: The slot token ``<num>`` in a spun form matches one number ("5", "2,400") and
@@ -260,6 +270,8 @@ def _parse_row(cells: list[str], path: str, lineno: int) -> Entry:
         if not cells[5].strip():
             raise LexiconError(path, lineno, "empty counts field (omit the tab, or write n=...)")
         counts, kept, own = _parse_counts(cells[5].strip(), len(originals), path, lineno)
+    if "refine" in flags and counts is None:
+        raise LexiconError(path, lineno, "a 'refine' row needs counts (n=...)")
     return Entry(rule_id, spun, originals, source, flags, path, lineno, counts, kept, own)
 
 
@@ -302,9 +314,58 @@ def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
     source text says it, and one sighting of it would make a second pass
     restore the restored text again.
     """
-    entries = tuple(entries)
+    entries = _refined(tuple(entries))
     return _assemble(entries, [_tokens.phrase_key(e.spun, keep_case=e.name) for e in entries],
                      check=True)
+
+
+def _refined(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    """``entries`` with each ``refine`` row folded into the first earlier row of
+    the same spun form (and name flag): its counts are added, originals the
+    earlier row lacks are appended. A ``refine`` row with no such row stays."""
+    if not any("refine" in e.flags for e in entries):
+        return entries
+    out: list[Entry] = []
+    first: dict[tuple, int] = {}
+    for e in entries:
+        key = (_tokens.phrase_key(e.spun, keep_case=e.name), e.name)
+        at = first.get(key)
+        if at is not None and "refine" in e.flags:
+            out[at] = add_counts(out[at], e)
+            continue
+        first.setdefault(key, len(out))
+        out.append(e)
+    return tuple(out)
+
+
+def add_counts(row: Entry, more: Entry) -> Entry:
+    """``row`` with the counts of ``more`` (same spun form) added: ``n`` and
+    ``kept`` per original (0 where a side has none), ``own`` summed; originals
+    of ``more`` that ``row`` lacks come after its own.
+
+    >>> a = Entry("t/1", "invoice", ("bill",), "demo", frozenset({"ambiguous"}), counts=(12,), kept=(3,), own=1)
+    >>> b = Entry("u/1", "invoice", ("bill", "check"), "mine", frozenset({"ambiguous", "refine"}),
+    ...           counts=(4, 2), kept=(0, 5), own=2)
+    >>> format_row(add_counts(a, b))
+    't/1\tinvoice\tbill|check\tdemo+mine\tambiguous\tn=16|2;kept=3|5;own=3'
+    """
+    lows = [o.lower() for o in row.originals]
+    originals = row.originals + tuple(o for o in more.originals if o.lower() not in lows)
+    width = len(originals)
+
+    def per(values, names) -> list[int]:
+        got = dict(zip((o.lower() for o in names), values or ()))
+        return [got.get(o.lower(), 0) for o in originals]
+
+    counts = [a + b for a, b in zip(per(row.counts, row.originals), per(more.counts, more.originals))]
+    kept = [a + b for a, b in zip(per(row.kept, row.originals), per(more.kept, more.originals))]
+    has_kept = row.kept is not None or more.kept is not None
+    has_own = row.own is not None or more.own is not None
+    source = row.source if more.source in row.source.split("+") else f"{row.source}+{more.source}"
+    return dataclasses.replace(
+        row, originals=originals, source=source, counts=tuple(counts[:width]),
+        kept=tuple(kept) if has_kept else None,
+        own=(row.own or 0) + (more.own or 0) if has_own else None)
 
 
 def _assemble(entries: tuple[Entry, ...], keys: list[tuple[str, ...]], check: bool) -> Lexicon:
@@ -371,6 +432,8 @@ def extend_lexicon(base: Lexicon, extras: Iterable[Lexicon]) -> Lexicon:
     new = tuple(e for x in extras for e in x.entries)
     if not new:
         return base
+    if any("refine" in e.flags for e in new):  # base rows change: build everything
+        return build_lexicon(base.entries + new)
     new_keys = [k for x in extras for k in _entry_keys(x)]
     ids = dict(base.ids)
     index: dict[tuple[str, ...], tuple[Entry, ...]] = dict(base.index)
