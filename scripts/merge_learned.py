@@ -39,8 +39,8 @@ def _key(e: Entry) -> tuple:
 
 
 def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Entry], *,
-          min_count: int, min_new_original: int, source: str, min_two_way: int = 0
-          ) -> tuple[dict[str, Entry], list[Entry], dict[str, int]]:
+          min_count: int, min_new_original: int, source: str, min_two_way: int = 0,
+          min_longer: int | None = None) -> tuple[dict[str, Entry], list[Entry], dict[str, int]]:
     """(changed curated rows by id, learned rows for lexicons/learned.tsv, counts).
 
     ``min_two_way``: a learned row whose spun form some row restores *to*, or
@@ -48,7 +48,7 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
     added to a curated row that is itself a spun form, need at least this many
     sightings (a two-way pair both adds a rival reading and turns the other
     row's restorations into candidates); so does a learned row whose original
-    has more words than its spun form."""
+    has more words than its spun form (``min_longer``, if given, instead)."""
     by_key = {_key(e): e for e in curated}
     # every row's spun forms and originals, curated or learned often enough
     spun_forms = {phrase_key(e.spun, keep_case=False) for e in curated}
@@ -105,7 +105,8 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
         # members") weighs like a phrase in the document evidence: same bar
         longer = any(len(phrase_key(o, keep_case=False)) > len(phrase_key(le.spun, keep_case=False))
                      for o in le.originals)
-        if (two_way or longer) and sum(le.counts or ()) < min_two_way:
+        if (two_way and sum(le.counts or ()) < min_two_way) or \
+                (longer and sum(le.counts or ()) < (min_two_way if min_longer is None else min_longer)):
             stats["two_way_rare"] += 1
             continue
         if le.own is not None and 2 * le.own > sum(le.counts or ()):
@@ -124,7 +125,7 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
         if rid is None:
             nxt += 1
             rid = f"learned/{nxt:04d}"
-        out.append(dataclasses.replace(le, id=rid, source=source))
+        out.append(dataclasses.replace(le, id=rid, source=source, flags=le.flags - {"refine"}))
     stats["new"] = len(out)
     return changed, out, stats
 
@@ -150,18 +151,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-new-original", type=int, default=2)
     ap.add_argument("--min-two-way", type=int, default=0,
                     help="sightings a two-way learned row or added original needs (default 0: no extra bar)")
+    ap.add_argument("--min-longer", type=int, default=None,
+                    help="sightings a learned row whose original has more words than its spun form "
+                         "needs (default: --min-two-way)")
     ap.add_argument("--source", default="learned:2026-12")
+    ap.add_argument("--curated", type=Path,
+                    help="with --out: merge into the rows of this lexicon file instead of the curated "
+                         "section files (e.g. a count-free copy, for cross-validation)")
     args = ap.parse_args(argv)
     if bool(args.out) == bool(args.write):
         ap.error("give exactly one of --out or --write")
+    if args.curated and args.write:
+        ap.error("--curated goes with --out only")
     sections = section_files(curated_only=True)
-    curated = [e for p in sections for e in load_lexicon(p).entries]
+    curated = [e for p in ([args.curated] if args.curated else sections) for e in load_lexicon(p).entries]
     existing = load_lexicon(LEARNED).entries if LEARNED.exists() else ()
     learned = list(load_lexicon(args.learned).entries)
     comments = _pair_comments(args.learned)
     changed, rows, stats = merge(curated, learned, list(existing), min_count=args.min_count,
                                  min_new_original=args.min_new_original, source=args.source,
-                                 min_two_way=args.min_two_way)
+                                 min_two_way=args.min_two_way, min_longer=args.min_longer)
     entries = [changed.get(e.id, e) for e in curated] + rows
     build_lexicon(entries)  # must load together
     body = []

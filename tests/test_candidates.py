@@ -67,8 +67,20 @@ def test_name_rules_override_and_match_case():
 def test_compounds_and_units_are_left_alone():
     assert spans("AI-financial deal") == []
     assert spans("financial-sector") == []
-    assert spans("a 30 second spot") == []
     assert spans("up 30 p.c") == [("p.c", "t/1")]       # artifacts may follow numbers
+
+
+def test_words_after_numbers_are_candidates_and_the_scorer_keeps_units():
+    # "14 factors" (points) and "20,000 shops" (stores) are spun; a unit after
+    # a number ("a 30 second spot") is left to the context model, which keeps it
+    assert spans("a 30 second spot") == [("second", "t/5")]
+    import respin
+    spun = ("Officers stated the invoice would cross the Home this week, and the "
+            "authorities price range rose 5 p.c. The marketing campaign ran a 30 second "
+            "spot on nationwide tv, and 14 factors separated the 2 candidates.")
+    out = respin.fix_text(spun)
+    assert "a 30 second spot" in out
+    assert "14 points separated" in out
     assert spans("see p.com") == []
 
 

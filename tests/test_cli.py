@@ -220,8 +220,8 @@ def test_utf16_and_utf32_with_a_bom_are_decoded_by_it(tmp_path, codec, bom):
 def test_utf8_bom_is_kept_but_not_glued_to_the_first_word():
     res = run(stdin="\ufeffYr 2020 noticed a 3 p.c rise.\n".encode())
     assert res.returncode == 0, res.stderr
-    assert res.stdout.decode() == "\ufeffYear 2020 noticed a 3 percent rise.\n"
-    assert respin.fix_text("\ufeffYr 2020 noticed a 3 p.c rise.") == "\ufeffYear 2020 noticed a 3 percent rise."
+    assert res.stdout.decode() == "\ufeffYear 2020 saw a 3 percent rise.\n"
+    assert respin.fix_text("\ufeffYr 2020 noticed a 3 p.c rise.") == "\ufeffYear 2020 saw a 3 percent rise."
 
 
 # ---- issue 10 item 13: binary input is refused, not edited ----------------------------
@@ -325,3 +325,12 @@ def test_cli_jobs_are_capped_at_the_cores_and_zero_means_all():
     assert cli._jobs(1000) == cores and cli._jobs(0) == cores and cli._jobs(1) == 1
     res = run("--jobs", "1000", stdin=(SPUN * 50).encode())
     assert res.returncode == 0 and res.stdout.decode() == respin.fix_text(SPUN * 50)
+
+
+def test_a_bad_jobs_value_is_reported_before_the_lexicon_is_read(tmp_path):
+    # a usage error (exit 2) is found before anything is loaded, as in the records path
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("not a lexicon\n", encoding="utf-8")
+    res = run("--jobs", "-1", "--lexicon", str(bad), stdin=b"x\n")
+    assert res.returncode == 2
+    assert res.stderr.decode() == "respin error: --jobs must be >= 0 (0: one per core), not -1\n"

@@ -235,3 +235,103 @@ def test_no_lexicon_or_input_data_is_ever_executed_or_unpickled():
                 found += [f"{path.name}:{node.lineno} import {n}" for n in names
                           if n.split(".")[0] in banned_modules]
     assert found == []
+
+
+# --------------------------------------------------------------------------- extending a lexicon
+
+def _ordered(value):
+    """Nested dicts as lists of items, so that comparing them compares their order too."""
+    if isinstance(value, dict):
+        return [(k, _ordered(v)) for k, v in value.items()]
+    return value
+
+
+def _built_or_error(make):
+    try:
+        lex = make()
+    except LexiconError as exc:
+        return str(exc)
+    return [lex.entries] + [_ordered(getattr(lex, f)) for f in (
+        "index", "trie", "name_trie", "spun_forms_per_original", "ids", "observed")]
+
+
+@pytest.mark.parametrize("files", [
+    [["u/1\tquuxly\tquickly\tu\tambiguous"]],
+    # below a shipped trie node ("provide"), originals the shipped rows have, counts
+    [["u/1\tprovide lunch\tsupply lunch\tu\tambiguous,multiword",
+      "u/2\tzorp\tpercent|said\tu\tambiguous\tn=2|3;kept=1|0"]],
+    # a name row beside the shipped plain row "stated" (same key): the rebuilt path
+    [["u/1\tstated\tAnnounced\tu\tambiguous,name"]],
+    # artifact rows: the shipped rows are checked against them
+    [["u/1\tzorblat\tfrob\tu\tartifact", "u/2\tHome Dept\tHome Depot\tu\tartifact,multiword,name"]],
+    [["u/1\tquuxly\tquickly\tu\tambiguous"], ["v/1\tflibly\tfreely\tu\tartifact\tn=4"]],
+    # errors: the same message as building everything, first error first
+    [["noun/0004\tzzq\tyyq\tu\tambiguous"]],
+    [["u/1\tstated\tsaid\tu\tambiguous"]],
+    [["u/1\tpercent\tpc\tu\tartifact"]],          # shipped p.c -> percent chains into it
+    [["u/1\tzzq\tp.c\tu\tambiguous"]],            # into the shipped artifact p.c
+    [["u/1\tquuxly\tquickly\tu\tambiguous"], ["u/1\tflibly\tfreely\tu\tambiguous"]],
+    [["u/1\tquuxly\tquickly\tu\tambiguous"], ["v/1\tquickly\tfast\tu\tartifact"]],
+])
+def test_extending_the_shipped_lexicon_equals_building_it_whole(files):
+    from respin.lexicon import build_lexicon, extend_lexicon
+
+    base = default_lexicon()
+    extras = [parse_lexicon([HEAD, *rows], path=f"f{i}.tsv") for i, rows in enumerate(files)]
+    whole = _built_or_error(lambda: build_lexicon(base.entries + tuple(
+        e for x in extras for e in x.entries)))
+    assert _built_or_error(lambda: extend_lexicon(base, extras)) == whole
+    assert base.index == default_lexicon().index and len(base) == len(default_lexicon())
+
+
+def test_a_user_lexicon_does_not_rebuild_the_shipped_one(tmp_path, monkeypatch):
+    # --lexicon FILE: only the file's rows are keyed and checked, not the ~3,000 shipped ones
+    from respin import config, lexicon
+
+    path = tmp_path / "mine.tsv"
+    path.write_text(f"{HEAD}\nu/1\tquuxly\tquickly\tu\tambiguous\n"
+                    "u/2\tzorp\tpercent\tu\tambiguous\n", encoding="utf-8")
+    default_lexicon()
+    calls = []
+    real = lexicon._tokens.phrase_key
+    monkeypatch.setattr(lexicon._tokens, "phrase_key", lambda *a, **k: calls.append(a) or real(*a, **k))
+    config._lexicon_for.cache_clear()
+    try:
+        lex = respin_config(lexicons=(str(path),)).lexicon()
+    finally:
+        config._lexicon_for.cache_clear()
+    assert len(calls) < 20, len(calls)
+    assert lex.entries[:len(default_lexicon())] == default_lexicon().entries
+    assert [e.id for e in lex.index[("quuxly",)]] == ["u/1"]
+
+
+def respin_config(**kw):
+    from respin import Config
+
+    return Config(**kw)
+
+
+def test_one_way_from_bytes_to_a_lexicon(tmp_path, monkeypatch):
+    # load_lexicon, prebuilt_text and the shipped TSV (without its prebuilt form) share
+    # one decoder, so each refuses bad bytes with the file and line
+    from respin import lexicon
+
+    bad = f"{HEAD}\nt/1\tp\xe9\tpercent\td\tartifact\n".encode("latin-1")
+    path = tmp_path / "bad.tsv"
+    path.write_bytes(bad)
+    with pytest.raises(LexiconError, match=r"bad.tsv:2: not UTF-8 text \(byte 0xe9\)"):
+        load_lexicon(path)
+    with pytest.raises(LexiconError, match=r"x.tsv:2: not UTF-8 text \(byte 0xe9\)"):
+        lexicon.prebuilt_text(bad, path="x.tsv")
+    with pytest.raises(LexiconError, match=r"x.tsv:2: NUL byte"):
+        lexicon.prebuilt_text(bad.replace(b"\xe9", b"\0"), path="x.tsv")
+    seen = []
+    real = lexicon._from_bytes
+    monkeypatch.setattr(lexicon, "_from_bytes", lambda data, p: seen.append(p) or real(data, p))
+    monkeypatch.setattr(lexicon, "PREBUILT_NAME", "no-such-file.json")
+    lexicon.default_lexicon.cache_clear()
+    try:
+        assert len(lexicon.default_lexicon()) > 2000
+    finally:
+        lexicon.default_lexicon.cache_clear()
+    assert seen == [lexicon.DEFAULT_PATH]

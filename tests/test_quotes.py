@@ -16,17 +16,17 @@ from respin.fixes import _analyse, _open_quotes
 # as the spinner family met on real pages does.
 SPUN_QUOTES = (
     "The Home voted 217-212 on Tuesday to cross the stopgap invoice, sending the laws to the "
-    "Senate as a authorities shutdown looms. Officers stated the price range would reduce well "
+    "Senate as a authorities shutdown looms. Officers stated the price range would slash well "
     "being spending by 5 p.c over the subsequent yr, and Democrats stated the cuts would harm "
     "nationwide packages.\n"
-    "“This invoice is a disaster for the nationwide well being system, and the authorities is "
+    "“This invoice is a scandal for the nationwide well being system, and the authorities is "
     "aware of it,” stated Rep. Jane Doe, who voted towards the laws. “We will be unable to cross "
     "a price range that cuts well being care by 5 p.c.”\n")
 # The same report quoting the speaker in her own words (the hand-spun corpora's case).
 CLEAN_QUOTES = SPUN_QUOTES.replace(
-    "“This invoice is a disaster for the nationwide well being system, and the authorities is "
+    "“This invoice is a scandal for the nationwide well being system, and the authorities is "
     "aware of it,”",
-    "“This bill is a disaster for the national health system, and the government knows it,”"
+    "“This bill is a scandal for the national health system, and the government knows it,”"
 ).replace("“We will be unable to cross a price range that cuts well being care by 5 p.c.”",
           "“We will not pass a budget that cuts health care by 5 percent.”")
 
@@ -40,7 +40,7 @@ def _quoted(text: str) -> list[str]:
 def test_auto_restores_quotes_the_spinner_rewrote():
     out = fix_text(SPUN_QUOTES)
     assert _quoted(out) == [
-        "“This bill is a disaster for the national health system, and the government knows it,”",
+        "“This bill is a scandal for the national health system, and the government knows it,”",
         "“We will be unable to pass a budget that cuts health care by 5 percent.”"]
     assert out == fix_text(SPUN_QUOTES, quotes="edit")
 
@@ -55,7 +55,7 @@ def test_auto_keeps_the_authors_own_quotes():
     out = fix_text(CLEAN_QUOTES)
     assert _quoted(out) == _quoted(CLEAN_QUOTES)
     assert out == fix_text(CLEAN_QUOTES, quotes="protect")
-    assert "Officials said the budget would reduce health spending by 5 percent" in out
+    assert "Officials said the budget would slash health spending by 5 percent" in out
 
 
 def test_auto_needs_a_spun_document():

@@ -564,3 +564,70 @@ def test_fix_records_and_documents_resolve_jobs():
         list(fix_records(lines, jobs=-5))
     with pytest.raises(ValueError):
         list(respin.fix_documents(["Up 3 p.c."], jobs=-5))
+
+
+# -- review of main: one error path with the plain filter, usage before loading ---------
+
+@pytest.mark.parametrize("argv, message", [
+    (["--format", "jsonl", "--diff"], "--diff and --demo work on one plain-text input"),
+    (["--format", "jsonl", "--line-buffered"], "--line-buffered works on one plain-text input"),
+    (["--split", "formfeed", "--split-line", "x"], "give --split or --split-line, not both"),
+    (["--split-line", "("], "bad --split-line pattern '('"),
+    (["--field", "body"], "--field works with the jsonl/csv/tsv format, not text"),
+    (["--format", "jsonl", "--jobs", "-1"], "--jobs must be >= 0"),
+    (["-", "-"], "stdin (-) given more than once"),
+    (["{a}", "{b}"], "several inputs are written one file each: give -o DIR"),
+    (["{a}", "{a}", "-o", "{d}"], "would both be written to"),
+    (["{a}", "{b}", "-o", "{a}"], "must be a directory for several inputs"),
+    (["{a}", "--format", "jsonl", "--json"], "--json only applies to --score"),
+])
+@pytest.mark.parametrize("min_score", [[], ["--min-score", "0.5"]])
+def test_records_usage_errors_exit_2_before_the_lexicon_is_read(tmp_path, argv, message, min_score):
+    # a broken --lexicon would fail the run if it were read first: every usage error is
+    # found before (exit 2, as the plain filter's), and with --min-score too
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    for p in (a, b):
+        p.write_text('{"text": "Up 3 p.c."}\n', encoding="utf-8")
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("not a lexicon\n", encoding="utf-8")
+    argv = [x.format(a=a, b=b, d=tmp_path / "out") for x in argv]
+    status, out, err = run([*argv, *min_score, "--lexicon", str(bad)], b"")
+    assert status == respin.cli.EXIT_USAGE == 2
+    assert err.startswith("respin error: ") and message in err and err.count("\n") == 1, err
+    assert "lexicon" not in err and out == ""
+    # the same run with a good lexicon fails the same way; the broken one is then reported
+    assert run([*argv, *min_score], b"")[2] == err
+
+
+def test_a_bad_lexicon_is_still_reported_in_the_records_path(tmp_path):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("not a lexicon\n", encoding="utf-8")
+    status, out, err = run(["--format", "jsonl", "--lexicon", str(bad)], b'{"text": "x"}\n')
+    assert status == respin.cli.EXIT_CONFIG and err.startswith("respin error: bad lexicon: ")
+
+
+def test_one_file_as_two_outputs_is_one_error_in_both_paths(tmp_path):
+    # through a link, so only the output transaction can see it: the same line and status
+    src = tmp_path / "a.txt"
+    src.write_text("Up 3 p.c.\n", encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "out.txt")
+    (tmp_path / "out.txt").write_text("old\n", encoding="utf-8")
+    plain = run([str(src), "-o", str(tmp_path / "out.txt"), "--edits", str(tmp_path / "link.txt")])
+    records = run([str(src), "--split", "line", "-o", str(tmp_path / "out.txt"),
+                   "--edits", str(tmp_path / "link.txt")])
+    assert plain[0] == records[0] == respin.cli.EXIT_USAGE
+    assert plain[2] == records[2] == (f"respin error: {tmp_path / 'link.txt'} is given twice as "
+                                      "an output (-o and --edits); choose two files\n")
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "old\n"
+
+
+def test_an_unexpected_error_is_not_passed_off_as_a_usage_error(monkeypatch):
+    # only bad records are the input's fault; any other exception is a bug and propagates
+    import respin._records_cli as records_cli
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(records_cli, "fix_records", broken)
+    with pytest.raises(ValueError, match="a bug"):
+        run(["--format", "jsonl"], b'{"text": "x"}\n')

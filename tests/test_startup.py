@@ -124,6 +124,18 @@ def test_cached_tables_equal_their_sources(cache):
     assert len(uni) == len(words) and len(bi) == len(pairs)
 
 
+def test_a_table_built_on_first_use_is_not_read_back(cache, monkeypatch):
+    # cached_table returns the arrays it wrote; only the lookup before building reads
+    reads = []
+    real = _tables.read_table
+    monkeypatch.setattr(_tables, "read_table", lambda *a: reads.append(a[0]) or real(*a))
+    built = scoring._bigram_table()
+    assert reads == [cache / "bigrams-en.v1.bin"] and (cache / "bigrams-en.v1.bin").exists()
+    stamp = _tables._source_stamp(scoring._package_file("symspellpy", scoring._BIGRAM_FILE))
+    blob, offsets, values = real(cache / "bigrams-en.v1.bin", stamp, "q")
+    assert (built._blob, built._offsets, built._values) == (blob, offsets, values)
+
+
 def test_sorted_table_switches_to_the_dict_with_the_same_answers(monkeypatch):
     monkeypatch.setattr(_tables, "SORTED_LOOKUPS", 5)
     items = {"b": 2, "a": 1, "ä": 3, "a b": 4, "": 5}
@@ -212,8 +224,8 @@ def test_a_short_text_imports_only_what_it_needs(cache):
 
     code = ("import sys, respin; print(respin.fix_text('x p.c')); "
             "print(sorted(m for m in sys.modules if m in "
-            "('respin.markup', 'respin.records', 'symspellpy', 'wordfreq', 'msgpack', "
-            "'regex')))")
+            "('respin.markup', 'respin.records', 'respin.learn', 'symspellpy', 'wordfreq', "
+            "'msgpack', 'regex')))")
     env = dict(os.environ, RESPIN_CACHE_DIR=str(cache))
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True, env=env).stdout.splitlines() for _ in range(2)]

@@ -41,7 +41,8 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO, BinaryIO
 
-__all__ = ["OutputError", "Transaction", "transaction", "same_file", "live_temporaries"]
+__all__ = ["DuplicateOutputError", "OutputError", "Transaction", "transaction", "same_file",
+           "live_temporaries"]
 
 _PREFIX = ".respin-"
 
@@ -63,6 +64,17 @@ class OutputError(Exception):
 
     def __reduce__(self):
         return (type(self), (self.path, self.reason))
+
+
+class DuplicateOutputError(OutputError):
+    """Two outputs of one transaction name the same file (``-o X --edits X``,
+    also through links): a usage error rather than a failure to write."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, "given twice as an output")
+
+    def __reduce__(self):
+        return (type(self), (self.path,))
 
 
 def _identity(path: str) -> tuple[int, int] | None:
@@ -197,12 +209,13 @@ class Transaction:
     def open(self, path: str, *, errors: str = "strict", line_buffering: bool = False) -> IO:
         """A UTF-8 text stream writing to ``path`` (``"-"``: stdout) once the transaction commits.
 
-        Raises :class:`OutputError` for a path that cannot be written, and for a
-        path that names the same file as one already opened in this transaction.
+        Raises :class:`OutputError` for a path that cannot be written, and
+        :class:`DuplicateOutputError` for a path that names the same file as one
+        already opened in this transaction.
         """
         key = self._key(path)
         if key is not None and any(self._key(t.path) == key for t in self._targets):
-            raise OutputError(path, "given twice as an output")
+            raise DuplicateOutputError(path)
         if path == "-":
             if self._stdout is None:
                 raise OutputError(path, "no standard output")

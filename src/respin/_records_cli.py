@@ -13,10 +13,14 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from . import _output
+from .cli import (BAD_OPTION, CANNOT_WRITE, EXIT_OK, EXIT_USAGE, _check_not_input, _check_usage,
+                  _config, _decoded, _Fail, _input_identity, _is_terminal, _jobs, _open_input,
+                  _output_failure, _pieces)
 from .records import FORMATS, SEPARATORS, RecordError, fix_records, format_for_path
 
 #: ``--min-score`` status, as grep: 0 some document kept, 1 none kept, 2 trouble.
@@ -79,7 +83,7 @@ def wanted(args: argparse.Namespace) -> bool:
     return args.input != "-" and os.path.isdir(args.input)
 
 
-def _files(args, fail) -> list[tuple[str, str]]:
+def _files(args) -> list[tuple[str, str]]:
     """(path, path relative to its input root) for each input file, in order."""
     out = []
     for item in _inputs(args):
@@ -91,152 +95,145 @@ def _files(args, fail) -> list[tuple[str, str]]:
         else:
             out.append((item, "stdin" if item == "-" else Path(item).name))
     if sum(1 for p, _ in out if p == "-") > 1:
-        raise fail("respin error: stdin (-) given more than once")
+        raise _usage("stdin (-) given more than once")
     return out
 
 
-class _Writer:
-    """One output (stdout or a file) written through :mod:`respin._output`: devices,
-    pipes and links are written through, an existing file keeps its inode, mode and
-    links and its old content until the transaction commits (issue 10). Outputs
-    opened in one transaction are committed together, and the transaction refuses
-    the same file twice."""
-
-    def __init__(self, tx: _output.Transaction, path: str, fail, errors: str = "surrogateescape",
-                 make_dirs: bool = False):
-        from . import cli
-
-        self.tx = tx
-        try:
-            if make_dirs:  # a per-file target below -o DIR
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.fh = tx.open(path, errors=errors)
-        except OSError as exc:
-            raise fail(cli.CANNOT_WRITE.format(path=path, reason=exc.strerror or exc)) from None
-        except _output.OutputError as exc:
-            raise _output_failure(exc, fail) from None
+def _usage(message: str) -> _Fail:
+    return _Fail(BAD_OPTION.format(message=message), EXIT_USAGE)
 
 
-def _output_failure(exc: _output.OutputError, fail):
-    from . import cli
+@dataclass(frozen=True)
+class _Plan:
+    """What a run reads and writes, decided (and checked) before anything is loaded."""
 
-    if exc.reason == "given twice as an output":
-        return fail(cli.SAME_OUTPUT.format(path=exc.path), cli.EXIT_USAGE)
-    return fail(cli.CANNOT_WRITE.format(path=exc.path, reason=exc.reason))
-
-
-def _commit(tx: _output.Transaction, fail) -> None:
-    try:
-        tx.commit()
-    except _output.OutputError as exc:
-        raise _output_failure(exc, fail) from None
+    files: list[tuple[str, str]]        # (path, path relative to its input root)
+    to_dir: bool                        # several inputs: one output file each under -o DIR
+    separator: str | re.Pattern
+    fields: tuple[str, ...]
+    sources: dict[str, tuple[int, int] | None]  # input -> (device, inode) of a regular file
+    jobs: int
 
 
-def run(args: argparse.Namespace, config, stdin: BinaryIO, stdout: BinaryIO, stderr: TextIO) -> int:
-    from . import cli
-
-    def fail(message: str, status: int = cli.EXIT_INPUT):
-        return cli._Fail(message, status)
-
-    try:
-        return _run(args, config, stdin, stdout, stderr, fail)
-    except cli._Fail as exc:
-        if args.min_score is not None:  # grep's convention: any trouble is 2
-            exc.status = EXIT_TROUBLE
-        raise
-
-
-def _run(args, config, stdin, stdout, stderr, fail) -> int:
-    from . import cli
-
+def _plan(args: argparse.Namespace, stdin: BinaryIO) -> _Plan:
+    """Every check that needs no lexicon, in respin's exit statuses: a usage
+    error (option, value or combination; a file given twice) exits 2, an output
+    that is an input exits 1."""
     if args.diff or args.demo:
-        raise fail("respin error: --diff and --demo work on one plain-text input; "
-                   "use --edits to see the changes of documents and records", cli.EXIT_CONFIG)
+        raise _usage("--diff and --demo work on one plain-text input; "
+                     "use --edits to see the changes of documents and records")
     if args.line_buffered:
-        raise fail("respin error: --line-buffered works on one plain-text input; here each "
-                   "document is written as soon as it ends (--split line: every line)",
-                   cli.EXIT_USAGE)
+        raise _usage("--line-buffered works on one plain-text input; here each document is "
+                     "written as soon as it ends (--split line: every line)")
     separator = args.split
     if args.split_line is not None:
         if args.split != "whole":
-            raise fail("respin error: give --split or --split-line, not both", cli.EXIT_CONFIG)
+            raise _usage("give --split or --split-line, not both")
         try:
             separator = re.compile(args.split_line)
         except re.error as exc:
-            raise fail(f"respin error: bad --split-line pattern {args.split_line!r}: {exc}",
-                       cli.EXIT_CONFIG) from None
-    fields = tuple(args.field or ("text",))
-    files = _files(args, fail)
-    several = len(files) > 1 or any(i != "-" and os.path.isdir(i) for i in _inputs(args))
-    restore = not args.score
-    score = args.score or args.min_score is not None
-    to_dir = several and restore
-    if to_dir and args.output == "-":
-        dirs = [i for i in _inputs(args) if i != "-" and os.path.isdir(i)]
-        raise fail(f"respin error: cannot read {dirs[0]}: is a directory; its files are written "
-                   "one file each: give -o DIR (or --score)" if dirs else
-                   "respin error: several inputs are written one file each: give -o DIR (or --score)",
-                   cli.EXIT_USAGE)
-    if to_dir and os.path.exists(args.output) and not os.path.isdir(args.output):
-        raise fail(f"respin error: -o {args.output} must be a directory for several inputs",
-                   cli.EXIT_USAGE)
-    if to_dir:
-        seen: dict[str, str] = {}
-        for path, rel in files:
-            if rel in seen:
-                raise fail(f"respin error: {seen[rel]} and {path} would both be written to "
-                           f"{os.path.join(args.output, rel)}; give them in separate runs",
-                           cli.EXIT_USAGE)
-            seen[rel] = path
-    # no output may be an input (also through links): the plain path's check, per input
-    sources = {path: cli._input_identity(path, stdin) for path, _ in files}
-    for path, rel in files:
-        name = path if path != "-" else "<stdin>"
-        cli._check_not_input(os.path.join(args.output, rel) if to_dir else args.output,
-                             sources[path], name)
-        cli._check_not_input(args.edits, sources[path], name)
-    jobs = cli._jobs(args.jobs)
-
-    stats = Counter()
-    rules: Counter = Counter()
-    rule_text: dict[str, tuple[str, str]] = {}
-    kept = 0
-    progress = _progress(args, stderr)
+            raise _usage(f"bad --split-line pattern {args.split_line!r}: {exc}") from None
+    jobs = _jobs(args.jobs)
+    files = _files(args)
     formats = {args.format or format_for_path(path) for path, _ in files}
     for option, given, allowed in (("--field", args.field, ("jsonl", "csv", "tsv")),
                                    ("--skip-bad", args.skip_bad, ("jsonl", "csv", "tsv")),
                                    ("--split", args.split != "whole" or args.split_line is not None,
                                     ("text",))):
         if given and not formats & set(allowed):
-            raise fail(f"respin error: {option} works with the {'/'.join(allowed)} format, "
-                       f"not {'/'.join(sorted(formats))} (see --format)", cli.EXIT_CONFIG)
+            raise _usage(f"{option} works with the {'/'.join(allowed)} format, "
+                         f"not {'/'.join(sorted(formats))} (see --format)")
+    several = len(files) > 1 or any(i != "-" and os.path.isdir(i) for i in _inputs(args))
+    to_dir = several and not args.score
+    if to_dir and args.output == "-":
+        dirs = [i for i in _inputs(args) if i != "-" and os.path.isdir(i)]
+        raise _usage(f"cannot read {dirs[0]}: is a directory; its files are written one file "
+                     "each: give -o DIR (or --score)" if dirs else
+                     "several inputs are written one file each: give -o DIR (or --score)")
+    if to_dir and os.path.exists(args.output) and not os.path.isdir(args.output):
+        raise _usage(f"-o {args.output} must be a directory for several inputs")
+    if to_dir:
+        seen: dict[str, str] = {}
+        for path, rel in files:
+            if rel in seen:
+                raise _usage(f"{seen[rel]} and {path} would both be written to "
+                             f"{os.path.join(args.output, rel)}; give them in separate runs")
+            seen[rel] = path
+    # no output may be an input (also through links): the plain path's check, per input
+    sources = {path: _input_identity(path, stdin) for path, _ in files}
+    for path, rel in files:
+        name = path if path != "-" else "<stdin>"
+        _check_not_input(os.path.join(args.output, rel) if to_dir else args.output,
+                         sources[path], name)
+        _check_not_input(args.edits, sources[path], name)
+    return _Plan(files, to_dir, separator, tuple(args.field or ("text",)), sources, jobs)
+
+
+def run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO, stderr: TextIO) -> int:
+    """Run this mode: every usage check first, then the lexicon (``cli._config``),
+    then the documents. Errors are :class:`respin.cli._Fail`, reported by
+    ``cli.main``; with ``--min-score`` every one exits 2, as grep's do."""
+    try:
+        _check_usage(args)
+        plan = _plan(args, stdin)
+        return _run(args, plan, _config(args), stdin, stdout, stderr)
+    except _Fail as exc:
+        if args.min_score is not None:  # grep's convention: any trouble is 2
+            exc.status = EXIT_TROUBLE
+        raise
+
+
+def _open(tx: _output.Transaction, path: str, errors: str = "surrogateescape",
+          make_dirs: bool = False) -> TextIO:
+    """One output (stdout or a file) written through :mod:`respin._output`: devices,
+    pipes and links are written through, an existing file keeps its inode, mode and
+    links and its old content until the transaction commits (issue 10). Outputs
+    opened in one transaction are committed together, and the transaction refuses
+    the same file twice (its :class:`~respin._output.OutputError` goes to the caller)."""
+    if make_dirs:  # a per-file target below -o DIR
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _Fail(CANNOT_WRITE.format(path=path, reason=exc.strerror or exc)) from None
+    return tx.open(path, errors=errors)
+
+
+def _run(args, plan: _Plan, config, stdin, stdout, stderr) -> int:
+    restore = not args.score
+    score = args.score or args.min_score is not None
+    stats = Counter()
+    rules: Counter = Counter()
+    rule_text: dict[str, tuple[str, str]] = {}
+    kept = 0
+    progress = _progress(args, stderr)
     # -o (one file) and --edits in one transaction: committed together, never the same file
     main_tx = _output.Transaction(stdout)
     current_tx = None
     try:
-        single = None if to_dir else _Writer(main_tx, args.output, fail)
-        edits_out = _Writer(main_tx, args.edits, fail, "backslashreplace") if args.edits else None
-        for path, rel in files:
+        single = None if plan.to_dir else _open(main_tx, args.output)
+        edits_out = _open(main_tx, args.edits, "backslashreplace") if args.edits else None
+        for path, rel in plan.files:
             fmt = args.format or format_for_path(path)
-            if to_dir:
+            if plan.to_dir:
                 current_tx = _output.Transaction(stdout)
-                writer = _Writer(current_tx, os.path.join(args.output, rel), fail, make_dirs=True)
+                out = _open(current_tx, os.path.join(args.output, rel), make_dirs=True)
             else:
-                writer = single
-            fh = cli._open_input(path, stdin)
+                out = single
+            fh = _open_input(path, stdin)
             name = path if path != "-" else "<stdin>"
             try:
-                lines = cli._pieces(cli._decoded(fh, name, args.encoding, args.errors), sys.maxsize)
-                records = fix_records(lines, fmt, config, fields=fields, separator=separator,
-                                      skip_bad=args.skip_bad, restore=restore, score=score,
-                                      min_score=args.min_score, jobs=jobs)
+                lines = _pieces(_decoded(fh, name, args.encoding, args.errors), sys.maxsize)
+                records = fix_records(lines, fmt, config, fields=plan.fields,
+                                      separator=plan.separator, skip_bad=args.skip_bad,
+                                      restore=restore, score=score, min_score=args.min_score,
+                                      jobs=plan.jobs)
                 file_kept, offset = 0, 0
-                flush = path == "-" and sources[path] is None
+                flush = path == "-" and plan.sources[path] is None
                 for rec in records:
                     if restore:
-                        writer.fh.write(rec.text)
+                        out.write(rec.text)
                     if flush:  # a pipe or terminal: each document as soon as it is done
-                        writer.fh.flush()
+                        out.flush()
                     if not rec.document:
                         stats["bad"] += rec.error is not None
                         offset += len(rec.source)
@@ -251,7 +248,7 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
                     kept += 1
                     file_kept += 1
                     if args.score:
-                        _write_score(writer.fh, name, rec)
+                        _write_score(out, name, rec)
                     if rec.edits:
                         stats["spun"] += 1
                         stats["edits"] += len(rec.field_edits)
@@ -262,23 +259,23 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
                         for e in rec.edits:
                             row = {"file": name, "document": rec.index, "line": rec.line,
                                    **e.shifted(offset).asdict()}
-                            edits_out.fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                            edits_out.write(json.dumps(row, ensure_ascii=False) + "\n")
                     offset += len(rec.source)
             except RecordError as exc:
-                raise fail(f"respin error: {name}: {exc}; pass --skip-bad to pass bad records "
-                           "through unchanged") from None
-            except (ValueError, TypeError) as exc:
-                raise fail(f"respin error: {name}: {exc}", cli.EXIT_CONFIG) from None
+                raise _Fail(f"respin error: {name}: {exc}; pass --skip-bad to pass bad records "
+                            "through unchanged") from None
             finally:
                 if fh is not stdin:
                     fh.close()
-            if to_dir:
+            if plan.to_dir:
                 if args.min_score is None or file_kept:
-                    _commit(current_tx, fail)
+                    current_tx.commit()
                 else:
                     current_tx.rollback()
                 current_tx = None
-        _commit(main_tx, fail)
+        main_tx.commit()
+    except _output.OutputError as exc:
+        raise _output_failure(exc) from None
     finally:
         progress.close()
         main_tx.rollback()  # nothing left after a commit; the old outputs after a failure
@@ -288,7 +285,7 @@ def _run(args, config, stdin, stdout, stderr, fail) -> int:
         _write_stats(stderr, stats, rules, rule_text, args.score)
     if args.min_score is not None:
         return EXIT_KEPT if kept else EXIT_NONE_KEPT
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def _write_score(out: TextIO, name: str, rec) -> None:
@@ -332,8 +329,6 @@ class _NoBar:
 
 
 def _progress(args, stderr: TextIO):
-    from .cli import _is_terminal
-
     show = args.progress == "always" or (args.progress == "auto" and _is_terminal(stderr))
     if not show:
         return _NoBar()

@@ -151,11 +151,14 @@ def _pad(n: int) -> bytes:
     return b"\0" * (-n % 8)
 
 
-def write_table(path: Path, stamp: dict, items: dict, value_type: str) -> bool:
-    """Write ``items`` (str keys) as a table file at ``path``; False if they cannot be."""
+def write_table(path: Path, stamp: dict, items: dict, value_type: str
+                ) -> tuple[bytes, array, array] | None:
+    """Write ``items`` (str keys) as a table file at ``path``; returns what was
+    written (blob, offsets, values, as :func:`read_table` would read it back),
+    ``None`` if they cannot be written."""
     encoded = _encode(items, value_type)
     if encoded is None:
-        return False
+        return None
     blob, offsets, values = encoded
     payload = b"".join((blob, _pad(len(blob)), offsets.tobytes(), _pad(len(offsets) * 4),
                         values.tobytes()))
@@ -172,7 +175,7 @@ def write_table(path: Path, stamp: dict, items: dict, value_type: str) -> bool:
     finally:
         if tmp.exists():
             tmp.unlink()
-    return True
+    return encoded
 
 
 def read_table(path: Path, stamp: dict, value_type: str) -> tuple[bytes, array, array] | None:
@@ -239,9 +242,8 @@ def cached_table(name: str, source: Path, value_type: str, load, scale=None) -> 
     if items is None:
         return None
     try:
-        if not write_table(path, stamp, items, value_type):
-            return None
+        written = write_table(path, stamp, items, value_type)
     except (OSError, OverflowError):
         return None
-    found = read_table(path, stamp, value_type)
-    return SortedTable(*found, scale=scale) if found is not None else None
+    # the arrays just written, not the ~10 MB file read back
+    return SortedTable(*written, scale=scale) if written is not None else None

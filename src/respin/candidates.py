@@ -287,8 +287,19 @@ def _in_compound(text: str, tokens: list[Token], first: int, last: int) -> bool:
     return False
 
 
-def _after_number(tokens: list[Token], first: int) -> bool:
-    return first > 0 and is_number(tokens[first - 1].text)
+def _acronym(text: str, tokens: list[Token], first: int, last: int) -> bool:
+    """Whether tokens ``[first, last)`` hold an acronym (an ALL-CAPS word of two
+    letters or more, outside a shouted line): left alone even where names are
+    not protected. Whatever this protects, :func:`_name_protected` does too."""
+    for i in range(first, last):
+        t = tokens[i].text
+        if not t[:1].isalpha() or not _is_capitalised(t):
+            continue
+        if _shouted_line(text, tokens[i].start):
+            return False
+        if t.isupper() and len(t) > 1:
+            return True
+    return False
 
 
 def _walk(tokens: list[Token], gaps: list[str], keys: list[str], i: int,
@@ -395,10 +406,11 @@ _FIRST_CHAR = operator.itemgetter(0)
 
 def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = None,
                     protected: list[bool] | None = None,
-                    starts: Iterable[int] | None = None) -> list[Candidate]:
+                    starts: Iterable[int] | None = None, names: bool = True) -> list[Candidate]:
     """All unprotected matches, sorted by start; overlapping matches are all kept
     (the resolver chooses among them). ``starts`` limits the token indexes a
-    match may start at (ascending; default all)."""
+    match may start at (ascending; default all). ``names``: leave capitalised
+    words that look like parts of names alone (acronyms always are)."""
     if tokens is None:
         tokens = tokenize(text)
     if protected is None:
@@ -430,11 +442,9 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
             continue
         for j, entries, slot in _walk(tokens, gaps, lows, i, trie):
             if any(protected[i:j]) or _in_compound(text, tokens, i, j) \
-                    or _name_protected(text, tokens, i, j):
+                    or (_name_protected(text, tokens, i, j) if names else _acronym(text, tokens, i, j)):
                 continue
             for e in entries:
-                if not e.artifact and _after_number(tokens, i):
-                    continue
                 out.append(_candidate((i, j, t.start, tokens[j - 1].end, e,
                                      e.originals if slot is None else
                                      tuple(_fill(o, slot) for o in e.originals))))
@@ -442,8 +452,10 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
     return out
 
 
-def analyse(text: str, lexicon: Lexicon, quotes: bool = True) -> Segment:
-    """Tokenize, protect and match one segment (``quotes``: protect quoted speech)."""
+def analyse(text: str, lexicon: Lexicon, quotes: bool = True, names: bool = True) -> Segment:
+    """Tokenize, protect and match one segment (``quotes``: protect quoted
+    speech; ``names``: protect capitalised words in names)."""
     tokens = tokenize(text)
     protected = protected_mask(text, tokens, quotes)
-    return Segment(text, tokens, protected, find_candidates(text, lexicon, tokens, protected))
+    return Segment(text, tokens, protected,
+                   find_candidates(text, lexicon, tokens, protected, names=names))

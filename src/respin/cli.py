@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from . import __version__, _output, _startup
-from .config import QUOTE_MODES, Config
+from .config import NAME_MODES, QUOTE_MODES, Config
 from .lexicon import LexiconError
 
 __all__ = ["main", "EXIT_OK", "EXIT_INPUT", "EXIT_USAGE", "EXIT_CONFIG", "EXIT_HANGUP",
@@ -136,6 +136,9 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--quotes", choices=QUOTE_MODES, default="auto",
                     help="quoted speech: auto (default) edits inside quotes only when the "
                          "document shows its spinner rewrote them too; protect never; edit always")
+    ap.add_argument("--names", choices=NAME_MODES, default="auto",
+                    help="capitalised words in names: auto (default) edits them only when the "
+                         "document shows its spinner rewrote names too; protect never; edit always")
     ap.add_argument("--jobs", type=int, default=1, metavar="N",
                     help="worker processes for long inputs (default 1; 0 = all cores)")
     ap.add_argument("--encoding", default=None, metavar="ENC",
@@ -340,7 +343,7 @@ def _pieces(chunks: Iterator[str], limit: int) -> Iterator[str]:
 
 
 def _config(args: argparse.Namespace) -> Config:
-    kw = {"quotes": args.quotes}
+    kw = {"quotes": args.quotes, "names": args.names}
     if args.threshold is not None:
         kw["threshold"] = args.threshold
     try:
@@ -443,8 +446,8 @@ def _check_not_input(path: str | None, source: tuple[int, int] | None, name: str
 
 def _run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO) -> int:
     _check_usage(args)
+    jobs = _jobs(args.jobs)  # a usage error: before the lexicon is loaded
     config = _config(args)
-    jobs = _jobs(args.jobs)
     source = None
     if not args.demo:
         source = _input_identity(args.input, stdin)
@@ -478,13 +481,19 @@ def _run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO) -> int:
             else:
                 _restore(pieces, config, jobs, args, out, edits_out)
     except _output.OutputError as exc:
-        if exc.reason == "given twice as an output":
-            raise _Fail(SAME_OUTPUT.format(path=exc.path), EXIT_USAGE) from None
-        raise _Fail(CANNOT_WRITE.format(path=exc.path, reason=exc.reason)) from None
+        raise _output_failure(exc) from None
     finally:
         if fh is not None and fh is not stdin:
             fh.close()
     return EXIT_OK
+
+
+def _output_failure(exc: _output.OutputError) -> _Fail:
+    """The one line and exit status for an output that cannot be written: one
+    file given as two outputs is a usage error, anything else an output error."""
+    if isinstance(exc, _output.DuplicateOutputError):
+        return _Fail(SAME_OUTPUT.format(path=exc.path), EXIT_USAGE)
+    return _Fail(CANNOT_WRITE.format(path=exc.path, reason=exc.reason))
 
 
 def _restore(pieces: Iterator[str], config: Config, jobs: int, args: argparse.Namespace,
@@ -621,8 +630,7 @@ def main(argv: list[str] | None = None, *, stdin: BinaryIO | None = None,
         from . import _records_cli
 
         if _records_cli.wanted(args):  # several documents, records or pages (issue 9)
-            _check_usage(args)
-            return _records_cli.run(args, _config(args), stdin, stdout, stderr)
+            return _records_cli.run(args, stdin, stdout, stderr)
         return _run(args, stdin, stdout)
     except _Fail as exc:
         print(str(exc), file=stderr)

@@ -9,7 +9,7 @@ ValueError: threshold must be a finite number >= 0, not -1
 >>> config_from_kwargs(None, {"treshold": 2})
 Traceback (most recent call last):
 ...
-TypeError: unknown option 'treshold'; valid options: lexicons, use_default_lexicon, threshold, preserve_case, fix_articles, max_segment_chars, quotes
+TypeError: unknown option 'treshold'; valid options: lexicons, use_default_lexicon, threshold, preserve_case, fix_articles, max_segment_chars, quotes, names
 """
 from __future__ import annotations
 
@@ -44,6 +44,8 @@ DEFAULT_MAX_SEGMENT_CHARS = 200_000
 
 #: How quoted speech is treated (:attr:`Config.quotes`).
 QUOTE_MODES = ("auto", "protect", "edit")
+#: How capitalised words in names are treated (:attr:`Config.names`).
+NAME_MODES = ("auto", "protect", "edit")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,6 +70,13 @@ class Config:
         document's own evidence says its spinner rewrote quotes too (see
         docs/how-it-works.md, "Quoted speech"); ``"protect"`` never edits
         inside quotes; ``"edit"`` treats quotes like the rest of the text.
+    names
+        Capitalised words that look like parts of names ("Nationwide Guard",
+        "Finest Purchase"): ``"auto"`` (default) leaves them alone unless the
+        document's own evidence says its spinner rewrote names too (see
+        docs/how-it-works.md, "Names"); ``"protect"`` never edits them;
+        ``"edit"`` treats them like other words. ``name`` rows ("White Home")
+        apply in every mode.
     """
 
     lexicons: tuple[str, ...] = ()
@@ -77,6 +86,7 @@ class Config:
     fix_articles: bool = True
     max_segment_chars: int = DEFAULT_MAX_SEGMENT_CHARS
     quotes: str = "auto"
+    names: str = "auto"
 
     def __post_init__(self) -> None:
         if isinstance(self.lexicons, (str, Path)):
@@ -97,6 +107,8 @@ class Config:
             raise ValueError(f"max_segment_chars must be an int >= 1000, not {m!r}")
         if self.quotes not in QUOTE_MODES:
             raise ValueError(f"quotes must be one of {', '.join(map(repr, QUOTE_MODES))}, not {self.quotes!r}")
+        if self.names not in NAME_MODES:
+            raise ValueError(f"names must be one of {', '.join(map(repr, NAME_MODES))}, not {self.names!r}")
         if not self.use_default_lexicon and not self.lexicons:
             raise ValueError("use_default_lexicon=False needs at least one file in lexicons")
 
@@ -107,14 +119,15 @@ class Config:
 
 @functools.lru_cache(maxsize=16)
 def _lexicon_for(paths: tuple[str, ...], use_default: bool):
-    from .lexicon import build_lexicon, default_lexicon, load_lexicon
+    """The shipped lexicon (as loaded, prebuilt) extended by the files' rows:
+    only their rows are checked and indexed (``lexicon.extend_lexicon``)."""
+    from .lexicon import default_lexicon, extend_lexicon, load_lexicon
 
-    entries: list = list(default_lexicon().entries) if use_default else []
-    for p in paths:
-        entries.extend(load_lexicon(p).entries)
-    if use_default and not paths:
-        return default_lexicon()
-    return build_lexicon(entries)
+    base = default_lexicon() if use_default else None
+    loaded = [load_lexicon(p) for p in paths]
+    if base is None:
+        base, loaded = loaded[0], loaded[1:]
+    return extend_lexicon(base, loaded)
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Config))

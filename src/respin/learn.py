@@ -33,14 +33,14 @@ thesaurus. For each pair, :func:`learn`
 from __future__ import annotations
 
 import difflib
-import json
-import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._pairs import (ORIG, SPUN, InputError, is_original, is_spun, jsonl_records, original_of,
+                     read_text, walk)
 from .lexicon import FORMAT_HEADER, Entry, Lexicon, build_lexicon, default_lexicon, format_row
 from .tokens import REFEREE_TOKEN, phrase_key
 
@@ -153,8 +153,12 @@ _NUMBER_WORDS = frozenset(
     "eighty ninety hundred thousand million billion trillion".split())
 
 
-class LearnError(ValueError):
-    """Bad input for :func:`learn`: a missing file, an unpaired spun file, a bad JSONL line."""
+class LearnError(InputError):
+    """Bad input for :func:`learn`: a missing file, an unpaired spun file, a bad JSONL line.
+
+    A ``ValueError``; ``path`` and ``line`` name the file and line when there is one
+    (files are read by :mod:`respin._pairs`, the benchmark harness's reader too).
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,70 +280,32 @@ class Learned:
 
 # --------------------------------------------------------------------------- reading pairs
 
-def _read(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise LearnError(f"cannot read {path}: no such file") from None
-    except OSError as exc:
-        raise LearnError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise LearnError(f"{path}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x})") from None
-    return text.removeprefix("\ufeff")
-
-
 def _read_dir(root: Path) -> Iterator[Pair]:
     spun: dict[str, Path] = {}
     orig: dict[str, Path] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for f in filenames:
-            p = Path(dirpath) / f
-            rel = p.relative_to(root).as_posix()
-            if f.endswith(".spun.txt"):
-                spun[rel[: -len(".spun.txt")]] = p
-            elif f.endswith(".orig.txt"):
-                orig[rel[: -len(".orig.txt")]] = p
-    lone_spun, lone_orig = sorted(spun.keys() - orig.keys()), sorted(orig.keys() - spun.keys())
-    if lone_spun:
-        stem = lone_spun[0]
-        raise LearnError(f"{spun[stem]}: no original {Path(stem).name}.orig.txt next to it")
-    if lone_orig:
-        stem = lone_orig[0]
-        raise LearnError(f"{orig[stem]}: no spun text {Path(stem).name}.spun.txt next to it")
+    for p in walk(root):
+        rel = p.relative_to(root).as_posix()
+        if is_spun(p):
+            spun[rel[: -len(SPUN)]] = p
+        elif is_original(p):
+            orig[rel[: -len(ORIG)]] = p
+    originals = {stem: original_of(spun[stem], LearnError) for stem in sorted(spun)}
+    lone = sorted(orig.keys() - spun.keys())
+    if lone:
+        raise LearnError(str(orig[lone[0]]), None,
+                         f"no spun text {Path(lone[0]).name}{SPUN} next to it")
     if not spun:
-        raise LearnError(f"{root}: no NAME.spun.txt + NAME.orig.txt pairs in this directory")
+        raise LearnError(str(root), None, f"no NAME{SPUN} + NAME{ORIG} pairs in this directory")
     for stem in sorted(spun):
-        yield Pair(stem, _read(spun[stem]), _read(orig[stem]), str(spun[stem]))
+        yield Pair(stem, read_text(spun[stem], LearnError),
+                   read_text(originals[stem], LearnError), str(spun[stem]))
 
 
 def _read_jsonl(path: Path) -> Iterator[Pair]:
-    text = _read(path)
-    seen: set[str] = set()
-    for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise LearnError(f"{path}:{n}: invalid JSON: {exc.msg} at column {exc.colno}") from None
-        if not isinstance(rec, dict):
-            raise LearnError(f"{path}:{n}: expected a JSON object, found {type(rec).__name__}")
+    for n, rec, rid in jsonl_records(path, LearnError, ("spun", "original")):
         for key in ("spun", "original"):
             if key not in rec:
-                raise LearnError(f"{path}:{n}: record has no {key!r} field")
-            if not isinstance(rec[key], str):
-                raise LearnError(f"{path}:{n}: field {key!r} must be a string")
-        rid = rec.get("id", n)
-        if not isinstance(rid, (str, int)) or isinstance(rid, bool):
-            raise LearnError(f"{path}:{n}: field 'id' must be a string or an integer")
-        rid = str(rid)
-        if rid in seen:
-            raise LearnError(f"{path}:{n}: duplicate id {rid!r}")
-        seen.add(rid)
+                raise LearnError(str(path), n, f"record has no {key!r} field")
         yield Pair(rid, rec["spun"], rec["original"], f"{path}:{n}")
 
 
@@ -355,29 +321,29 @@ def read_pairs(sources: Iterable[str | Path | Pair | tuple[str, str, str]]) -> l
             pairs.append(src)
         elif isinstance(src, tuple):
             if len(src) != 3 or not all(isinstance(x, str) for x in src):
-                raise LearnError("a pair given in code must be (id, spun, original), all strings")
+                raise LearnError(None, None,
+                                 "a pair given in code must be (id, spun, original), all strings")
             pairs.append(Pair(*src))
         else:
             path = Path(src)
             if path.is_dir():
                 pairs.extend(_read_dir(path))
             elif not path.exists():
-                raise LearnError(f"cannot read {path}: no such file or directory")
+                raise LearnError(None, None, f"cannot read {path}: no such file or directory")
             elif path.name.endswith(".jsonl"):
                 pairs.extend(_read_jsonl(path))
-            elif path.name.endswith(".spun.txt"):
-                orig = path.with_name(path.name[: -len(".spun.txt")] + ".orig.txt")
-                if not orig.exists():
-                    raise LearnError(f"{path}: no original {orig.name} next to it")
-                pairs.append(Pair(path.name[: -len(".spun.txt")], _read(path), _read(orig), str(path)))
+            elif is_spun(path):
+                orig = original_of(path, LearnError)
+                pairs.append(Pair(path.name[: -len(SPUN)], read_text(path, LearnError),
+                                  read_text(orig, LearnError), str(path)))
             else:
-                raise LearnError(f"{path}: expected a directory of NAME.spun.txt + NAME.orig.txt, "
-                                 f"a NAME.spun.txt file or a .jsonl file")
+                raise LearnError(str(path), None, f"expected a directory of NAME{SPUN} + "
+                                 f"NAME{ORIG}, a NAME{SPUN} file or a .jsonl file")
     seen: dict[str, Pair] = {}
     for p in pairs:
         if p.id in seen:
-            raise LearnError(f"duplicate pair id {p.id!r} ({seen[p.id].origin or 'code'} and "
-                             f"{p.origin or 'code'})")
+            raise LearnError(None, None, f"duplicate pair id {p.id!r} "
+                             f"({seen[p.id].origin or 'code'} and {p.origin or 'code'})")
         seen[p.id] = p
     return pairs
 
@@ -883,7 +849,7 @@ def learn(pairs: Iterable[str | Path | Pair | tuple[str, str, str]], *, min_coun
     _check_options(min_count, min_rate, source)
     pair_list = read_pairs(pairs)
     if not pair_list:
-        raise LearnError("no pairs given")
+        raise LearnError(None, None, "no pairs given")
     lm = context_model()
     reference = default_lexicon() if lexicon is None else lexicon
     alignments = [_Alignment(p) for p in pair_list]
@@ -952,6 +918,8 @@ def learn(pairs: Iterable[str | Path | Pair | tuple[str, str, str]], *, min_coun
             flags.add("multiword")
         if name:
             flags.add("name")
+        if existing:  # loads beside the reference, adding these counts to its row
+            flags.add("refine")
         rows.append((spun, origs, tuple(c for _, c in ranked), kept, own, frozenset(flags),
                      where[(spun, name)]))
     # an artifact's spun form is never what a source said (the loader refuses
@@ -1073,7 +1041,7 @@ def _parser():
                          "guide the alignment and count as known")
     ap.add_argument("--no-default-lexicon", action="store_true",
                     help="use only the --lexicon files as the reference")
-    ap.set_defaults(quotes="auto", threshold=None)  # the rest of what cli._config reads
+    ap.set_defaults(quotes="auto", names="auto", threshold=None)  # the rest of what cli._config reads
     return ap
 
 

@@ -24,6 +24,12 @@ seen left unchanged in the aligned text; ``own`` how many times the spun form
 itself stood in the original too (the author's word, not a spin). Any part
 may be absent.
 
+A row flagged ``refine`` (``respin learn`` writes one for each spun form the
+reference lexicon already has) adds its counts, and any original the row lacks,
+to an earlier row with the same spun form instead of being refused as a
+duplicate: so a user's learned file loads beside the shipped lexicon and
+sharpens its counts for that user's spinner.
+
 The parser is strict: any malformed row raises :class:`LexiconError` naming
 the file and line, because a silently skipped rule is a silently missed
 restoration (symspellpy's loaders skip bad rows; respin does not).
@@ -34,6 +40,8 @@ restoration (symspellpy's loaders skip bad rows; respin does not).
 ('percent',)
 """
 from __future__ import annotations
+
+import dataclasses
 
 import functools
 import io
@@ -51,6 +59,7 @@ __all__ = [
     "LexiconError",
     "chained",
     "default_lexicon",
+    "extend_lexicon",
     "format_row",
     "lint_lexicon",
     "load_lexicon",
@@ -66,6 +75,8 @@ FLAGS = {
     "ambiguous": "the spun form is also a normal word or phrase; needs document evidence",
     "multiword": "the spun form contains a space (checked against the spun text)",
     "name": "applies inside capitalised names; matches the written case exactly",
+    "refine": "adds its counts (and any original it lacks) to an earlier row with the same "
+              "spun form instead of being refused as a duplicate; alone, an ordinary row",
 }
 
 #: The slot token ``<num>`` in a spun form matches one number ("5", "2,400") and
@@ -259,6 +270,8 @@ def _parse_row(cells: list[str], path: str, lineno: int) -> Entry:
         if not cells[5].strip():
             raise LexiconError(path, lineno, "empty counts field (omit the tab, or write n=...)")
         counts, kept, own = _parse_counts(cells[5].strip(), len(originals), path, lineno)
+    if "refine" in flags and counts is None:
+        raise LexiconError(path, lineno, "a 'refine' row needs counts (n=...)")
     return Entry(rule_id, spun, originals, source, flags, path, lineno, counts, kept, own)
 
 
@@ -301,9 +314,58 @@ def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
     source text says it, and one sighting of it would make a second pass
     restore the restored text again.
     """
-    entries = tuple(entries)
+    entries = _refined(tuple(entries))
     return _assemble(entries, [_tokens.phrase_key(e.spun, keep_case=e.name) for e in entries],
                      check=True)
+
+
+def _refined(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    """``entries`` with each ``refine`` row folded into the first earlier row of
+    the same spun form (and name flag): its counts are added, originals the
+    earlier row lacks are appended. A ``refine`` row with no such row stays."""
+    if not any("refine" in e.flags for e in entries):
+        return entries
+    out: list[Entry] = []
+    first: dict[tuple, int] = {}
+    for e in entries:
+        key = (_tokens.phrase_key(e.spun, keep_case=e.name), e.name)
+        at = first.get(key)
+        if at is not None and "refine" in e.flags:
+            out[at] = add_counts(out[at], e)
+            continue
+        first.setdefault(key, len(out))
+        out.append(e)
+    return tuple(out)
+
+
+def add_counts(row: Entry, more: Entry) -> Entry:
+    """``row`` with the counts of ``more`` (same spun form) added: ``n`` and
+    ``kept`` per original (0 where a side has none), ``own`` summed; originals
+    of ``more`` that ``row`` lacks come after its own.
+
+    >>> a = Entry("t/1", "invoice", ("bill",), "demo", frozenset({"ambiguous"}), counts=(12,), kept=(3,), own=1)
+    >>> b = Entry("u/1", "invoice", ("bill", "check"), "mine", frozenset({"ambiguous", "refine"}),
+    ...           counts=(4, 2), kept=(0, 5), own=2)
+    >>> format_row(add_counts(a, b))
+    't/1\tinvoice\tbill|check\tdemo+mine\tambiguous\tn=16|2;kept=3|5;own=3'
+    """
+    lows = [o.lower() for o in row.originals]
+    originals = row.originals + tuple(o for o in more.originals if o.lower() not in lows)
+    width = len(originals)
+
+    def per(values, names) -> list[int]:
+        got = dict(zip((o.lower() for o in names), values or ()))
+        return [got.get(o.lower(), 0) for o in originals]
+
+    counts = [a + b for a, b in zip(per(row.counts, row.originals), per(more.counts, more.originals))]
+    kept = [a + b for a, b in zip(per(row.kept, row.originals), per(more.kept, more.originals))]
+    has_kept = row.kept is not None or more.kept is not None
+    has_own = row.own is not None or more.own is not None
+    source = row.source if more.source in row.source.split("+") else f"{row.source}+{more.source}"
+    return dataclasses.replace(
+        row, originals=originals, source=source, counts=tuple(counts[:width]),
+        kept=tuple(kept) if has_kept else None,
+        own=(row.own or 0) + (more.own or 0) if has_own else None)
 
 
 def _assemble(entries: tuple[Entry, ...], keys: list[tuple[str, ...]], check: bool) -> Lexicon:
@@ -331,13 +393,7 @@ def _assemble(entries: tuple[Entry, ...], keys: list[tuple[str, ...]], check: bo
             if e.counts is not None:
                 spun_seen[o.lower()] = spun_seen.get(o.lower(), 0) + e.counts[i]
     for e in entries if check else ():
-        for o, other in _chained(e, index):
-            if other.artifact:
-                raise LexiconError(e.path, e.line,
-                                   f"original {o!r} is the spun form of artifact rule {other.id} "
-                                   f"({other.path}:{other.line}); an artifact is never edited "
-                                   f"English, so it cannot be what a source said: flag that rule "
-                                   f"ambiguous or drop this original")
+        _check_chain(e, index)
     trie: dict = {}
     name_trie: dict = {}
     for key, found in index.items():
@@ -358,6 +414,124 @@ def _assemble(entries: tuple[Entry, ...], keys: list[tuple[str, ...]], check: bo
         ids=ids,
         observed=spun_seen,
     )
+
+
+def extend_lexicon(base: Lexicon, extras: Iterable[Lexicon]) -> Lexicon:
+    """``build_lexicon`` of ``base``'s rows followed by the rows of ``extras``,
+    without redoing the work done for ``base`` (the shipped lexicon: ~50 ms).
+
+    ``base`` and each extra are lexicons already checked on their own
+    (:func:`load_lexicon`, :func:`default_lexicon`). Only the added rows are
+    keyed and checked (duplicate ids and spun forms, originals that are an
+    artifact rule's spun form), plus ``base``'s rows against added artifact
+    rules; the indexes are extended, not rebuilt. The result and the errors,
+    with their order, are those of ``build_lexicon`` over all the rows
+    (tests/test_lexicon.py compares them).
+    """
+    extras = list(extras)
+    new = tuple(e for x in extras for e in x.entries)
+    if not new:
+        return base
+    if any("refine" in e.flags for e in new):  # base rows change: build everything
+        return build_lexicon(base.entries + new)
+    new_keys = [k for x in extras for k in _entry_keys(x)]
+    ids = dict(base.ids)
+    index: dict[tuple[str, ...], tuple[Entry, ...]] = dict(base.index)
+    for e, key in zip(new, new_keys):  # as _assemble's first loop, for the added rows
+        if e.id in ids:
+            first = ids[e.id]
+            raise LexiconError(e.path, e.line,
+                               f"duplicate rule id {e.id!r} (first at {first.path}:{first.line})")
+        ids[e.id] = e
+        for other in index.get(key, ()):
+            if other.name == e.name:
+                raise LexiconError(e.path, e.line,
+                                   f"spun form {e.spun!r} already defined by {other.id} "
+                                   f"({other.path}:{other.line}); merge the originals with '|'")
+        index[key] = index.get(key, ()) + (e,)
+    # as _assemble's second loop: base's rows can only chain to an added artifact rule
+    artifact_keys = [(key, e.name) for e, key in zip(new, new_keys) if e.artifact]
+    if artifact_keys:
+        lower, case = _original_positions(base)
+        suspects = sorted({pos for key, name in artifact_keys
+                           for pos in (case if name else lower).get(key, ())})
+        for e in [base.entries[pos] for pos in suspects] + list(new):
+            _check_chain(e, index)
+    else:
+        for e in new:
+            _check_chain(e, index)
+    entries = base.entries + new
+    if any(key in base.index for key in new_keys):
+        # a name row beside a plain row of the same form: rebuild, so that the
+        # tries hold the key's entries in the order build_lexicon gives them
+        keys = _entry_keys(base) + new_keys
+        return _assemble(entries, keys, check=False)
+    trie, name_trie = dict(base.trie), dict(base.name_trie)
+    copied: set[int] = set()  # ids of trie nodes copied here (base's nodes stay untouched)
+    for key in dict.fromkeys(new_keys):
+        found = index[key]
+        names = tuple(e for e in found if e.name)
+        others = tuple(e for e in found if not e.name)
+        for root, group in ((name_trie, names), (trie, others)):
+            if group:
+                node = root
+                for k in key:
+                    child = node.get(k)
+                    if child is None or id(child) not in copied:
+                        child = {} if child is None else dict(child)
+                        copied.add(id(child))
+                        node[k] = child
+                    node = child
+                node[None] = node.get(None, ()) + group
+    per_original = dict(base.spun_forms_per_original)
+    forms: dict[str, set[str]] = {o.lower(): set() for e in new for o in e.originals
+                                  if o.lower() in per_original}
+    if forms:
+        for b in base.entries:
+            for o in b.originals:
+                seen = forms.get(o.lower())
+                if seen is not None:
+                    seen.add(b.spun.lower())
+    observed = dict(base.observed)
+    for e in new:
+        for i, o in enumerate(e.originals):
+            seen = forms.setdefault(o.lower(), set())
+            seen.add(e.spun.lower())
+            per_original[o.lower()] = len(seen)
+            if e.counts is not None:
+                observed[o.lower()] = observed.get(o.lower(), 0) + e.counts[i]
+    return Lexicon(entries=entries, index=index, trie=trie, name_trie=name_trie,
+                   spun_forms_per_original=per_original, ids=ids, observed=observed)
+
+
+def _entry_keys(lexicon: Lexicon) -> list[tuple[str, ...]]:
+    """The match key of each entry, in entry order (from the index: not recomputed)."""
+    key_of = {id(e): key for key, found in lexicon.index.items() for e in found}
+    return [key_of[id(e)] for e in lexicon.entries]
+
+
+@functools.lru_cache(maxsize=2)
+def _original_positions(lexicon: Lexicon) -> tuple[dict, dict]:
+    """Per match key of an original: the positions of the entries that have it,
+    case-folded (all entries) and case-exact (name entries), as :func:`_chained` keys them."""
+    lower: dict[tuple[str, ...], list[int]] = {}
+    case: dict[tuple[str, ...], list[int]] = {}
+    for pos, e in enumerate(lexicon.entries):
+        for o in e.originals:
+            lower.setdefault(_tokens.phrase_key(o, keep_case=False), []).append(pos)
+            if e.name:
+                case.setdefault(_tokens.phrase_key(o, keep_case=True), []).append(pos)
+    return lower, case
+
+
+def _check_chain(e: Entry, index: dict) -> None:
+    for o, other in _chained(e, index):
+        if other.artifact:
+            raise LexiconError(e.path, e.line,
+                               f"original {o!r} is the spun form of artifact rule {other.id} "
+                               f"({other.path}:{other.line}); an artifact is never edited "
+                               f"English, so it cannot be what a source said: flag that rule "
+                               f"ambiguous or drop this original")
 
 
 def _chained(e: Entry, index: dict) -> Iterator[tuple[str, Entry]]:
@@ -387,17 +561,24 @@ def chained(lexicon: Lexicon) -> list[tuple[Entry, str, Entry]]:
 def load_lexicon(path: str | Path) -> Lexicon:
     """Load one lexicon file. Raises ``FileNotFoundError`` or :class:`LexiconError`."""
     p = Path(path)
-    data = p.read_bytes()
+    return _from_bytes(p.read_bytes(), str(p))
+
+
+def _from_bytes(data: bytes, path: str) -> Lexicon:
+    """The lexicon of a file's bytes (UTF-8, an optional BOM): the one way from
+    bytes to a :class:`Lexicon`, for user files, the shipped TSV and its
+    prebuilt form. Text that is not UTF-8 or holds a NUL byte is refused with
+    its line."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise LexiconError(str(p), line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-                                         "a lexicon is a UTF-8 TSV file") from None
+        raise LexiconError(path, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                                       "a lexicon is a UTF-8 TSV file") from None
     if b"\0" in data:
         line = data.count(b"\n", 0, data.index(b"\0")) + 1
-        raise LexiconError(str(p), line, "NUL byte: a lexicon is a UTF-8 TSV file, not binary data")
-    return parse_lexicon(io.StringIO(text, newline=""), path=str(p))
+        raise LexiconError(path, line, "NUL byte: a lexicon is a UTF-8 TSV file, not binary data")
+    return parse_lexicon(io.StringIO(text, newline=""), path=path)
 
 
 #: ``path`` of the shipped lexicon's entries.
@@ -422,7 +603,7 @@ def default_lexicon() -> Lexicon:
     lexicon = _read_prebuilt(data_path(PREBUILT_NAME), data)
     if lexicon is not None:
         return lexicon
-    return parse_lexicon(io.StringIO(data.decode("utf-8-sig"), newline=""), path=DEFAULT_PATH)
+    return _from_bytes(data, DEFAULT_PATH)
 
 
 def prebuilt_text(tsv: bytes, path: str = DEFAULT_PATH) -> str:
@@ -434,7 +615,7 @@ def prebuilt_text(tsv: bytes, path: str = DEFAULT_PATH) -> str:
     ``scripts/build_lexicon.py``; read by :func:`default_lexicon`."""
     import json
 
-    lexicon = parse_lexicon(io.StringIO(tsv.decode("utf-8-sig"), newline=""), path=path)
+    lexicon = _from_bytes(tsv, path)
     head = json.dumps({"format": PREBUILT_FORMAT, "source_bytes": len(tsv),
                        "source_crc32": _crc32(tsv)}, sort_keys=True)
     rows = [json.dumps([e.line, e.id, e.spun, e.originals, e.source, sorted(e.flags),

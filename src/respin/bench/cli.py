@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import respin
-from respin.config import QUOTE_MODES
+from respin.config import NAME_MODES, QUOTE_MODES
 
 from .corpora import CorpusError, Document, load_corpus, parse_annotation
 from .runner import DEFAULT_THRESHOLDS, evaluate, measure_floor, progress_units
@@ -82,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--no-default-lexicon", action="store_true", help="use only the --lexicon files")
     ap.add_argument("--quotes", choices=QUOTE_MODES, default=None,
                     help="respin's quoted-speech mode (default auto; see respin --help)")
+    ap.add_argument("--names", choices=NAME_MODES, default=None,
+                    help="respin's mode for capitalised words in names (default auto; see respin --help)")
     ap.add_argument("--thresholds", metavar="LIST",
                     default=",".join(f"{t:g}" for t in DEFAULT_THRESHOLDS),
                     help="comma-separated thresholds of the precision-recall sweep ('' for none)")
@@ -128,6 +130,8 @@ def _config(args: argparse.Namespace) -> respin.Config:
         kw["lexicons"] = tuple(args.lexicon)
     if args.quotes is not None:
         kw["quotes"] = args.quotes
+    if args.names is not None:
+        kw["names"] = args.names
     if args.no_default_lexicon:
         kw["use_default_lexicon"] = False
     try:

@@ -39,13 +39,12 @@ whose only accepted reading is the original's words:
 from __future__ import annotations
 
 import difflib
-import json
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._pairs import ORIG, SPUN, InputError, jsonl_records, original_of, read_text, walk
 from ..tokens import REFEREE_TOKEN
 
 __all__ = [
@@ -74,16 +73,12 @@ ANN = re.compile(r"\[\[(.+?)=>(.+?)\]\]", re.S)
 TOKEN = REFEREE_TOKEN
 
 
-class CorpusError(ValueError):
-    """A corpus file is malformed: names the file, the line and the reason."""
+class CorpusError(InputError):
+    """A corpus file is malformed: names the file, the line and the reason.
 
-    def __init__(self, path: str, line: int | None, reason: str) -> None:
-        self.path, self.line, self.reason = path, line, reason
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {reason}")
-
-    def __reduce__(self):  # so it crosses process boundaries (multiprocessing) intact
-        return (type(self), (self.path, self.line, self.reason))
+    Files are read by :mod:`respin._pairs`, the reader ``respin learn`` uses
+    too; its errors come as this class here.
+    """
 
 
 def tokens(text: str) -> list[str]:
@@ -318,20 +313,7 @@ def align_parallel(spun: str, original: str, origin: str = "<string>") -> Gold:
 
 def _read_text(path: Path) -> str:
     """Read UTF-8 text; a decode error names the file and line (not a traceback)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CorpusError(str(path), None, "no such file") from None
-    except IsADirectoryError:
-        raise CorpusError(str(path), None, "is a directory, expected a file") from None
-    except OSError as exc:
-        raise CorpusError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise CorpusError(str(path), line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})") from None
-    return text[1:] if text.startswith("\ufeff") else text
+    return read_text(path, CorpusError)
 
 
 def read_annotated(path: Path, doc_id: str | None = None) -> Document:
@@ -370,30 +352,10 @@ def read_jsonl(path: Path, prefix: str | None = None) -> list[Document]:
     ``{"id", "ann"}`` (gold format), ``{"id", "text", "label": "clean"}``.
     ``id`` is optional (the line number is used) but must be unique.
     """
-    text = _read_text(path)
     docs: list[Document] = []
-    seen: set[str] = set()
     name = prefix or path.name
-    for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
+    for n, rec, rid in jsonl_records(path, CorpusError, ("spun", "original", "ann", "text")):
         where = f"{path}:{n}"
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CorpusError(str(path), n, f"invalid JSON: {exc.msg} at column {exc.colno}") from None
-        if not isinstance(rec, dict):
-            raise CorpusError(str(path), n, f"expected a JSON object, found {type(rec).__name__}")
-        rid = rec.get("id", n)
-        if not isinstance(rid, (str, int)) or isinstance(rid, bool):
-            raise CorpusError(str(path), n, "field 'id' must be a string or an integer")
-        rid = str(rid)
-        if rid in seen:
-            raise CorpusError(str(path), n, f"duplicate id {rid!r}")
-        seen.add(rid)
-        for key in ("spun", "original", "ann", "text"):
-            if key in rec and not isinstance(rec[key], str):
-                raise CorpusError(str(path), n, f"field {key!r} must be a string")
         doc_id = f"{name}#{rid}"
         if "ann" in rec:
             try:
@@ -426,8 +388,7 @@ def read_jsonl(path: Path, prefix: str | None = None) -> list[Document]:
 # --------------------------------------------------------------------------- paths and directories
 
 #: How files are recognised in directories (and named files with ``format="auto"``).
-SUFFIXES = {".ann.txt": "ann", ".spun.txt": "spun", ".orig.txt": "orig", ".jsonl": "jsonl",
-            ".txt": "clean"}
+SUFFIXES = {".ann.txt": "ann", SPUN: "spun", ORIG: "orig", ".jsonl": "jsonl", ".txt": "clean"}
 
 FORMATS = ("auto", "ann", "clean", "jsonl")
 
@@ -444,16 +405,8 @@ def _stem(path: Path, suffix: str) -> Path:
     return path.with_name(path.name[: -len(suffix)])
 
 
-def _walk(root: Path) -> list[Path]:
-    files: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        files.extend(Path(dirpath) / f for f in sorted(filenames) if not f.startswith("."))
-    return files
-
-
 def _read_dir(root: Path, corpus: Corpus) -> None:
-    files = _walk(root)
+    files = walk(root)
     present = {p.name.lower(): p for p in files}
     label = root.name or str(root)
     skipped_orig: list[str] = []
@@ -468,12 +421,9 @@ def _read_dir(root: Path, corpus: Corpus) -> None:
                 _compare_with_original(doc, orig, corpus)
             corpus.documents.append(doc)
         elif kind == "spun":
-            orig = path.with_name(path.name[: -len(".spun.txt")] + ".orig.txt")
-            if not orig.exists():
-                raise CorpusError(str(path), None, f"no original {orig.name} next to this spun file")
-            corpus.documents.append(read_pair(path, orig, doc_id))
+            corpus.documents.append(read_pair(path, original_of(path, CorpusError), doc_id))
         elif kind == "orig":
-            base = path.name[: -len(".orig.txt")].lower()
+            base = path.name[: -len(ORIG)].lower()
             if f"{base}.ann.txt" not in present and f"{base}.spun.txt" not in present:
                 skipped_orig.append(path.name)
         elif kind == "jsonl":
@@ -533,10 +483,7 @@ def load_corpus(paths: Iterable[str | Path], format: str = "auto",
         elif kind == "clean":
             corpus.documents.append(read_clean(path))
         elif kind == "spun":
-            orig = path.with_name(path.name[: -len(".spun.txt")] + ".orig.txt")
-            if not orig.exists():
-                raise CorpusError(str(path), None, f"no original {orig.name} next to this spun file")
-            corpus.documents.append(read_pair(path, orig))
+            corpus.documents.append(read_pair(path, original_of(path, CorpusError)))
         elif kind == "orig":
             raise CorpusError(str(path), None, "an original alone cannot be scored; pass its spun "
                               "file (X.spun.txt) or use --pair SPUN ORIG")
