@@ -339,7 +339,7 @@ def _refined(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
 
 
 def add_counts(row: Entry, more: Entry) -> Entry:
-    """``row`` with the counts of ``more`` (same spun form) added: ``n`` and
+    r"""``row`` with the counts of ``more`` (same spun form) added: ``n`` and
     ``kept`` per original (0 where a side has none), ``own`` summed; originals
     of ``more`` that ``row`` lacks come after its own.
 
