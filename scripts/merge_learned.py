@@ -34,6 +34,12 @@ LEXICONS = ROOT / "lexicons"
 LEARNED = LEXICONS / "learned.tsv"
 
 
+def _inside(part: str, whole: str) -> bool:
+    """Whether ``part``'s words are a shorter run of ``whole``'s ("rates" in "interest rates")."""
+    a, b = part.lower().split(), whole.lower().split()
+    return len(a) < len(b) and any(b[i:i + len(a)] == a for i in range(len(b) - len(a) + 1))
+
+
 def _key(e: Entry) -> tuple:
     return phrase_key(e.spun, keep_case=e.name), e.name
 
@@ -63,7 +69,7 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
     changed: dict[str, Entry] = {}
     rows: list[Entry] = []
     stats = {"counted": 0, "originals_added": 0, "new": 0, "below_min": 0, "mostly_own": 0,
-             "rare_originals": 0, "two_way_rare": 0}
+             "rare_originals": 0, "two_way_rare": 0, "folded": 0}
     for le in learned:
         seen = dict(zip((o.lower() for o in le.originals), le.counts or ()))
         kept = dict(zip((o.lower() for o in le.originals), le.kept or ()))
@@ -71,7 +77,16 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
         if cur is not None:
             row_originals = list(cur.originals)  # (not `originals`: the set above)
             have = {o.lower() for o in row_originals}
-            for o, n in zip(le.originals, le.counts or ()):
+            for o, n, k in zip(le.originals, le.counts or (), le.kept or [0] * len(le.originals)):
+                host = next((c for c in row_originals if o.lower() not in have and _inside(o, c)), None)
+                if host is not None:
+                    # part of one of the row's originals: the aligner paired a
+                    # reordered phrase with a piece of it ("interest rates" ->
+                    # "rates of interest" read as "rates"): the sighting is the row's
+                    seen[host.lower()] = seen.get(host.lower(), 0) + seen.pop(o.lower(), 0)
+                    kept[host.lower()] = kept.get(host.lower(), 0) + kept.pop(o.lower(), 0)
+                    stats["folded"] += 1
+                    continue
                 if o.lower() not in have and n >= min_new_original and o.lower() != cur.spun.lower() \
                         and (n >= min_two_way or phrase_key(o, keep_case=False) not in spun_forms):
                     row_originals.append(o)
@@ -194,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
           f"added); learned rows: {stats['new']}; left out below --min-count: {stats['below_min']}, "
           f"the author's own word more than once per two spins: {stats['mostly_own']}; "
           f"rival originals seen fewer than --min-count times dropped: {stats['rare_originals']}; "
-          f"two-way or lengthening rows under --min-two-way: {stats['two_way_rare']}")
+          f"two-way or lengthening rows under --min-two-way: {stats['two_way_rare']}; "
+          f"originals folded into a row's longer original: {stats['folded']}")
     return 0
 
 

@@ -274,19 +274,13 @@ def test_learned_lexicon_alone_restores_the_pair(tmp_path):
     assert _restored_recall(tmp_path, exclude_known=False, use_default_lexicon=False) >= 0.75
 
 
-def test_learn_then_restore_recovers_most_substitutions(tmp_path):
+def test_learn_then_restore_recovers_90_percent(tmp_path):
     # the learned file beside the shipped lexicon: new rows, and `refine` rows
     # that add this pair's counts to the shipped rows; the scorer reads the
     # counts (resolve.observed_log_odds). Measured 2026-12-02 with the lexicon
-    # learned from 292 real pairs: 33 of 37 (0.892), no wrong edit
-    assert _restored_recall(tmp_path, exclude_known=False) >= 0.85
-
-
-@pytest.mark.xfail(strict=True, reason="issue 12 asks 0.90; 0.892 (33 of 37) since the lexicon "
-                   "learned from 292 real pairs: the family's counts make 'nationwide' (19 spins, "
-                   "15 own), 'nation' (40, 36) and 'throughout' (across 38, during 35) coin flips "
-                   "that this pair's single sightings do not settle ('nationwide' margin 1.99)")
-def test_learn_then_restore_recovers_90_percent(tmp_path):
+    # learned from 292 real pairs: 34 of 37, no wrong edit (33 of 37 before
+    # "rates of interest" lost its alignment-slip original "rates"); the misses
+    # are words the family's counts make coin flips ("nation": 40 spins, 36 own)
     assert _restored_recall(tmp_path, exclude_known=False) >= 0.9
 
 

@@ -48,3 +48,18 @@ def test_counts_go_on_curated_rows_and_rare_rivals_are_dropped():
     assert changed["c/1"].counts == (9,) and changed["c/1"].kept == (1,)
     assert [(e.spun, e.originals) for e in rows] == [("crucial", ("critical",))]
     assert stats["rare_originals"] == 1
+
+
+def test_a_piece_of_a_rows_original_is_counted_for_the_whole_original():
+    # the aligner reads "interest rates" -> "rates of interest" as "rates": a
+    # sighting of the row's own original, not a new reading "rates"
+    curated = parse_lexicon(["# respin-lexicon 1",
+                             "c/9\trates of interest\tinterest rates\tcurated\tambiguous,multiword"]).entries
+    learned = _learned("l/1\trates of interest\trates|borrowing costs\tlearned\tambiguous,multiword"
+                       "\tn=10|3;kept=14|0;own=0")
+    changed, rows, stats = merge(list(curated), learned, [], min_count=2, min_new_original=2,
+                                 source="learned:test", min_two_way=5)
+    row = changed["c/9"]
+    assert row.originals == ("interest rates", "borrowing costs")
+    assert row.counts == (10, 3) and row.kept == (14, 0)
+    assert stats["folded"] == 1 and stats["originals_added"] == 1
