@@ -116,3 +116,20 @@ def test_opening_names_matches_only_where_needed(pieces, glued, quotes):
     assert opened.candidates == full.candidates
     assert opened.protected == full.protected
     assert {c.start for c in locked.candidates} <= {c.start for c in full.candidates}
+
+
+@given(st.lists(st.sampled_from(_PIECES + ["“", "”", '"']), max_size=60), st.booleans(),
+       st.booleans())
+def test_names_held_in_the_first_walk_open_as_a_second_walk(pieces, glued, quotes):
+    """The matches held as parts of names in the segment's own walk (and kept
+    through the quote reopening) open names exactly as a second walk does."""
+    from respin.fixes import _open_quotes_held
+
+    text = " ".join(pieces)
+    held: list = []
+    locked = _analyse(text, _LEX, quotes, glued, held=held)
+    assert _open_names(text, locked, _LEX, glued, list(held)) == _open_names(text, locked, _LEX, glued)
+    opened, opened_held = _open_quotes_held(text, locked, _LEX, glued, held)
+    assert opened == _open_quotes_held(text, locked, _LEX, glued, None)[0]
+    assert _open_names(text, opened, _LEX, glued, opened_held) == \
+        _analyse(text, _LEX, False, glued, names=False)._replace(protected=opened.protected)

@@ -406,11 +406,18 @@ _FIRST_CHAR = operator.itemgetter(0)
 
 def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = None,
                     protected: list[bool] | None = None,
-                    starts: Iterable[int] | None = None, names: bool = True) -> list[Candidate]:
+                    starts: Iterable[int] | None = None, names: bool = True,
+                    name_held: list[Candidate] | None = None) -> list[Candidate]:
     """All unprotected matches, sorted by start; overlapping matches are all kept
     (the resolver chooses among them). ``starts`` limits the token indexes a
     match may start at (ascending; default all). ``names``: leave capitalised
-    words that look like parts of names alone (acronyms always are)."""
+    words that look like parts of names alone (acronyms always are).
+
+    ``name_held``: with ``names``, a list that receives the matches left
+    alone only as parts of names (not as acronyms), in the order this
+    function would list them: with them, the result is what ``names=False``
+    gives (``_acronym`` protects a subset of what ``_name_protected`` does).
+    """
     if tokens is None:
         tokens = tokenize(text)
     if protected is None:
@@ -441,21 +448,33 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
         if low not in trie and not low[:1].isdigit():
             continue
         for j, entries, slot in _walk(tokens, gaps, lows, i, trie):
-            if any(protected[i:j]) or _in_compound(text, tokens, i, j) \
-                    or (_name_protected(text, tokens, i, j) if names else _acronym(text, tokens, i, j)):
+            if any(protected[i:j]) or _in_compound(text, tokens, i, j):
+                continue
+            found = out
+            if names:
+                if _name_protected(text, tokens, i, j):
+                    if name_held is None or _acronym(text, tokens, i, j):
+                        continue
+                    found = name_held  # left alone, as part of a name
+            elif _acronym(text, tokens, i, j):
                 continue
             for e in entries:
-                out.append(_candidate((i, j, t.start, tokens[j - 1].end, e,
-                                     e.originals if slot is None else
-                                     tuple(_fill(o, slot) for o in e.originals))))
+                found.append(_candidate((i, j, t.start, tokens[j - 1].end, e,
+                                       e.originals if slot is None else
+                                       tuple(_fill(o, slot) for o in e.originals))))
     out.sort(key=_START_END)
+    if name_held:
+        name_held.sort(key=_START_END)
     return out
 
 
-def analyse(text: str, lexicon: Lexicon, quotes: bool = True, names: bool = True) -> Segment:
+def analyse(text: str, lexicon: Lexicon, quotes: bool = True, names: bool = True,
+            name_held: list[Candidate] | None = None) -> Segment:
     """Tokenize, protect and match one segment (``quotes``: protect quoted
-    speech; ``names``: protect capitalised words in names)."""
+    speech; ``names``: protect capitalised words in names; ``name_held``: as
+    for :func:`find_candidates`)."""
     tokens = tokenize(text)
     protected = protected_mask(text, tokens, quotes)
     return Segment(text, tokens, protected,
-                   find_candidates(text, lexicon, tokens, protected, names=names))
+                   find_candidates(text, lexicon, tokens, protected, names=names,
+                                   name_held=name_held))

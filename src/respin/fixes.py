@@ -365,17 +365,22 @@ def explain_segment(text: str, config: Config, glued: bool = False) -> Explained
     if quotes and names and optimised() and len(text) >= SCREEN_MIN_CHARS \
             and nothing_to_do(text, lexicon):
         return ExplainedText(text, [])
-    segment = _analyse(text, lexicon, quotes, glued, names)
+    # the matches left alone only as parts of names, kept for the names
+    # reopening below (found in the same walk: no second one)
+    held = [] if config.names == "auto" and optimised() else None
+    segment = _analyse(text, lexicon, quotes, glued, names, held)
     if not segment.candidates:
         return ExplainedText(text, [])
     model = context_model()
     evidence = estimate(segment, lexicon, model)
     if config.quotes == "auto" and evidence.probability >= AMBIGUOUS_GATE and _has_quote(text):
         # a spun document: did its spinner rewrite quoted speech too?
-        segment, evidence, quotes = _unlock_quotes(text, segment, evidence, lexicon, model, glued)
+        segment, evidence, quotes, held = _unlock_quotes(text, segment, evidence, lexicon, model,
+                                                         glued, held)
     if config.names == "auto" and evidence.probability >= AMBIGUOUS_GATE:
         # ... and the capitalised words of names?
-        segment, evidence, names = _unlock_names(text, segment, evidence, lexicon, model, glued)
+        segment, evidence, names = _unlock_names(text, segment, evidence, lexicon, model, glued,
+                                                 held)
     decisions = resolve(segment, lexicon, model, evidence, config.threshold)
     edits = _edits_for(segment, decisions, config)
     while edits:
@@ -387,10 +392,15 @@ def explain_segment(text: str, config: Config, glued: bool = False) -> Explained
     return ExplainedText(text, edits)  # (no edits left: nothing to replay)
 
 
-def _analyse(text: str, lexicon, quotes: bool, glued: bool, names: bool = True) -> Segment:
-    segment = analyse(text, lexicon, quotes, names)
+def _analyse(text: str, lexicon, quotes: bool, glued: bool, names: bool = True,
+             held: list | None = None) -> Segment:
+    """``held``: a list that receives the matches left alone only as parts of
+    names (:func:`respin.candidates.find_candidates`'s ``name_held``)."""
+    segment = analyse(text, lexicon, quotes, names, held)
     if glued and segment.candidates and segment.candidates[0].first == 0:
         segment = segment._replace(candidates=[c for c in segment.candidates if c.first > 0])
+    if glued and held:
+        held[:] = [c for c in held if c.first > 0]
     return segment
 
 
@@ -413,15 +423,24 @@ def _open_quotes(text: str, segment: Segment, lexicon, glued: bool) -> Segment:
     where that can change anything: at the quoted tokens and at the few
     tokens before each (a match spans at most ``reach`` tokens; a brace
     artifact, seven). Equal to ``analyse(text, lexicon, quotes=False)``."""
+    return _open_quotes_held(text, segment, lexicon, glued, None)[0]
+
+
+def _open_quotes_held(text: str, segment: Segment, lexicon, glued: bool, held: list | None):
+    """:func:`_open_quotes`, and the matches held as parts of names in the
+    opened segment from ``held``, those of ``segment`` (None: not kept)."""
     tokens = segment.tokens
     mask = protected_mask(text, tokens, False)
     # the tokens quotes protected and protect no longer (was > now)
     ranges = _start_ranges(compress(range(len(mask)), map(operator.gt, segment.protected, mask)),
                            max(_longest_spun_form(lexicon), 7))
     if not ranges:
-        return segment
-    found = find_candidates(text, lexicon, tokens, mask, _in_ranges(ranges))
-    return Segment(text, tokens, mask, _merge_found(segment.candidates, found, ranges, glued))
+        return segment, held
+    more = [] if held is not None else None
+    found = find_candidates(text, lexicon, tokens, mask, _in_ranges(ranges), name_held=more)
+    if held is not None:
+        held = _merge_found(held, more, ranges, glued)
+    return Segment(text, tokens, mask, _merge_found(segment.candidates, found, ranges, glued)), held
 
 
 def _start_ranges(indexes: Iterable[int], reach: int) -> list[list[int]]:
@@ -453,16 +472,18 @@ def _merge_found(candidates: list, found: list, ranges: list[list[int]], glued: 
     return sorted(kept + found, key=_START_END)
 
 
-def _unlock_quotes(text: str, segment: Segment, evidence, lexicon, model, glued: bool):
+def _unlock_quotes(text: str, segment: Segment, evidence, lexicon, model, glued: bool,
+                   held: list | None = None):
     """The segment with quoted speech unprotected, if its evidence says the
-    spinner rewrote quotes too; else the segment as it was."""
-    opened = _open_quotes(text, segment, lexicon, glued)
+    spinner rewrote quotes too; else the segment as it was. (With the
+    matches ``held`` as parts of names, and those of the segment returned.)"""
+    opened, opened_held = _open_quotes_held(text, segment, lexicon, glued, held)
     if len(opened.candidates) == len(segment.candidates):
-        return segment, evidence, True
+        return segment, evidence, True, held
     level = _document_level(opened, lexicon, model)  # its log-ratio decides; estimate reuses it
     if level.log_ratio - evidence.log_ratio < QUOTE_UNLOCK_LOG_RATIO:
-        return segment, evidence, True
-    return opened, estimate(opened, lexicon, model, level=level), False
+        return segment, evidence, True, held
+    return opened, estimate(opened, lexicon, model, level=level), False, opened_held
 
 
 #: Evidence, in nats of spin log-ratio, that the capitalised words of names
@@ -477,11 +498,20 @@ def _unlock_quotes(text: str, segment: Segment, evidence, lexicon, model, glued:
 NAME_UNLOCK_LOG_RATIO = 2.0
 
 
-def _open_names(text: str, segment: Segment, lexicon, glued: bool) -> Segment:
+def _open_names(text: str, segment: Segment, lexicon, glued: bool,
+                held: list | None = None) -> Segment:
     """``segment`` with its candidates found again with names unprotected,
     matching only where that can change anything: at capitalised tokens and
     the few tokens before each. Equal to ``analyse(text, lexicon, quotes,
-    names=False)`` for the same protection mask."""
+    names=False)`` for the same protection mask.
+
+    ``held``: the matches the segment's own walk left alone only as parts of
+    names; then nothing is walked again: names unprotected accept exactly
+    those more (``find_candidates``, ``name_held``)."""
+    if held is not None:
+        if not held:
+            return segment
+        return segment._replace(candidates=sorted(segment.candidates + held, key=_START_END))
     tokens = segment.tokens
     texts = token_arrays(tokens, text).texts
     ranges = _start_ranges(compress(range(len(texts)), map(str.isupper, map(_FIRST_CHAR, texts))),
@@ -492,11 +522,12 @@ def _open_names(text: str, segment: Segment, lexicon, glued: bool) -> Segment:
     return segment._replace(candidates=_merge_found(segment.candidates, found, ranges, glued))
 
 
-def _unlock_names(text: str, segment: Segment, evidence, lexicon, model, glued: bool):
+def _unlock_names(text: str, segment: Segment, evidence, lexicon, model, glued: bool,
+                  held: list | None = None):
     """The segment with names unprotected, if its evidence says the spinner
     rewrote names too; else the segment as it was (and whether names stay
-    protected)."""
-    opened = _open_names(text, segment, lexicon, glued)
+    protected). ``held``: as for :func:`_open_names`."""
+    opened = _open_names(text, segment, lexicon, glued, held)
     if len(opened.candidates) == len(segment.candidates):
         return segment, evidence, True
     level = _document_level(opened, lexicon, model)
