@@ -35,7 +35,7 @@ import operator
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import compress, repeat
+from itertools import compress, filterfalse, repeat
 from operator import add, mul, truediv
 from typing import NamedTuple
 
@@ -465,10 +465,13 @@ def _repeat_weights(candidates: Sequence[Candidate]) -> list[float]:
     instead cost the synthetic suite recall 0.552 -> 0.513, 1/sqrt(n) 0.533;
     seed 001, dev and heldout unchanged either way.
     """
-    entries = [c.entry for c in candidates]
-    counts = Counter(e.id for e in entries if not e.artifact)
+    entries = list(map(_ENTRY, candidates))
+    counts = Counter(map(_ID, filterfalse(_ARTIFACT, entries)))  # (at C speed)
     weight = {rule: n ** -0.5 for rule, n in counts.items()}  # once a rule, not once a match
     return [1.0 if e.artifact else weight[e.id] for e in entries]
+
+
+_ENTRY, _ID, _ARTIFACT = (operator.attrgetter(name) for name in ("entry", "id", "artifact"))
 
 
 class _DocumentLevel(NamedTuple):
