@@ -222,8 +222,11 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def _name_protected(text: str, tokens: list[Token], first: int, last: int) -> bool:
-    """Whether tokens ``[first, last)`` fall in a capitalised name.
+def _name_protected(text: str, tokens: list[Token], first: int, last: int,
+                    names: bool = True) -> bool:
+    """Whether tokens ``[first, last)`` fall in a capitalised name (with
+    ``names`` False: whether they hold an acronym, which is left alone even
+    where names are not protected).
 
     In an ALL-CAPS line (a shouted headline) capitals say nothing about
     names, so nothing there is protected as one.
@@ -238,6 +241,8 @@ def _name_protected(text: str, tokens: list[Token], first: int, last: int) -> bo
             return False
         if t.isupper() and len(t) > 1:
             return True  # acronyms are left alone
+        if not names:
+            continue
         if not _sentence_initial(text, tokens, i):
             return True
         # sentence-initial: a name when the next word is capitalised too
@@ -271,21 +276,6 @@ def _in_compound(text: str, tokens: list[Token], first: int, last: int) -> bool:
         return True
     if last < len(tokens) and _attached(text, tokens, last - 1, last) and tokens[last].text[0].isalnum():
         return True
-    return False
-
-
-def _acronym(text: str, tokens: list[Token], first: int, last: int) -> bool:
-    """Whether tokens ``[first, last)`` hold an acronym (an ALL-CAPS word of two
-    letters or more, outside a shouted line): left alone even where names are
-    not protected. Whatever this protects, :func:`_name_protected` does too."""
-    for i in range(first, last):
-        t = tokens[i].text
-        if not t[:1].isalpha() or not _is_capitalised(t):
-            continue
-        if _shouted_line(text, tokens[i].start):
-            return False
-        if t.isupper() and len(t) > 1:
-            return True
     return False
 
 
@@ -429,7 +419,7 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
             continue
         for j, entries, slot in _walk(text, tokens, lows, i, trie):
             if any(protected[i:j]) or _in_compound(text, tokens, i, j) \
-                    or (_name_protected(text, tokens, i, j) if names else _acronym(text, tokens, i, j)):
+                    or _name_protected(text, tokens, i, j, names):
                 continue
             for e in entries:
                 out.append(Candidate(i, j, t.start, tokens[j - 1].end, e,
