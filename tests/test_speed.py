@@ -89,9 +89,19 @@ def test_screened_text_is_what_the_full_pipeline_leaves_alone(text):
 
 
 @given(clean_mixture)
-def test_clean_mixtures_take_the_fast_path_and_stay_identical(text):
-    assert nothing_to_do(text, LEX)
+def test_clean_mixtures_stay_identical(text):
     assert fix_text(text) == text == reference(text)
+
+
+def test_clean_mixtures_mostly_take_the_fast_path():
+    # The screen's bound is per rule; since counted rows weigh what real pages
+    # showed (detect.COUNTED_EVIDENCE_CAP), a clean mixture heavy in words the
+    # family spins ("however", "company") can exceed it and take the full
+    # pipeline (same output, slower). Measured 2026-12-02: 388 of these 400.
+    import random
+    rnd = random.Random(1)
+    texts = [" ".join(rnd.choice(CLEAN) for _ in range(rnd.randint(1, 40))) + "\n" for _ in range(400)]
+    assert sum(nothing_to_do(t, LEX) for t in texts) >= 380
 
 
 @given(mixture, st.sampled_from([0.0, 1.0, 4.0]))

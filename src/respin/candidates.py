@@ -229,8 +229,11 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def _name_protected(text: str, tokens: list[Token], first: int, last: int) -> bool:
-    """Whether tokens ``[first, last)`` fall in a capitalised name.
+def _name_protected(text: str, tokens: list[Token], first: int, last: int,
+                    names: bool = True) -> bool:
+    """Whether tokens ``[first, last)`` fall in a capitalised name (with
+    ``names`` False: whether they hold an acronym, which is left alone even
+    where names are not protected).
 
     In an ALL-CAPS line (a shouted headline) capitals say nothing about
     names, so nothing there is protected as one.
@@ -245,6 +248,8 @@ def _name_protected(text: str, tokens: list[Token], first: int, last: int) -> bo
             return False
         if t.isupper() and len(t) > 1:
             return True  # acronyms are left alone
+        if not names:
+            continue
         if not _sentence_initial(text, tokens, i):
             return True
         # sentence-initial: a name when the next word is capitalised too
@@ -284,21 +289,6 @@ def _in_compound(text: str, tokens: list[Token], first: int, last: int) -> bool:
                 return True
             if after.text[0].isalnum():
                 return True
-    return False
-
-
-def _acronym(text: str, tokens: list[Token], first: int, last: int) -> bool:
-    """Whether tokens ``[first, last)`` hold an acronym (an ALL-CAPS word of two
-    letters or more, outside a shouted line): left alone even where names are
-    not protected. Whatever this protects, :func:`_name_protected` does too."""
-    for i in range(first, last):
-        t = tokens[i].text
-        if not t[:1].isalpha() or not _is_capitalised(t):
-            continue
-        if _shouted_line(text, tokens[i].start):
-            return False
-        if t.isupper() and len(t) > 1:
-            return True
     return False
 
 
@@ -416,7 +406,8 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
     ``name_held``: with ``names``, a list that receives the matches left
     alone only as parts of names (not as acronyms), in the order this
     function would list them: with them, the result is what ``names=False``
-    gives (``_acronym`` protects a subset of what ``_name_protected`` does).
+    gives (what ``_name_protected(..., names=False)`` protects, an acronym,
+    it protects with ``names`` too).
     """
     if tokens is None:
         tokens = tokenize(text)
@@ -453,10 +444,10 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
             found = out
             if names:
                 if _name_protected(text, tokens, i, j):
-                    if name_held is None or _acronym(text, tokens, i, j):
+                    if name_held is None or _name_protected(text, tokens, i, j, False):
                         continue
                     found = name_held  # left alone, as part of a name
-            elif _acronym(text, tokens, i, j):
+            elif _name_protected(text, tokens, i, j, False):
                 continue
             for e in entries:
                 found.append(_candidate((i, j, t.start, tokens[j - 1].end, e,
