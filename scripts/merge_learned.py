@@ -34,10 +34,12 @@ LEXICONS = ROOT / "lexicons"
 LEARNED = LEXICONS / "learned.tsv"
 
 
-def _inside(part: str, whole: str) -> bool:
-    """Whether ``part``'s words are a shorter run of ``whole``'s ("rates" in "interest rates")."""
+def _inside(part: str, whole: str, proper: bool = True) -> bool:
+    """Whether ``part``'s words are a run of ``whole``'s ("rates" in "interest
+    rates"), shorter than it unless ``proper`` is False."""
     a, b = part.lower().split(), whole.lower().split()
-    return len(a) < len(b) and any(b[i:i + len(a)] == a for i in range(len(b) - len(a) + 1))
+    return (len(a) < len(b) or not proper and len(a) == len(b)) \
+        and any(b[i:i + len(a)] == a for i in range(len(b) - len(a) + 1))
 
 
 def _key(e: Entry) -> tuple:
@@ -78,13 +80,17 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
             row_originals = list(cur.originals)  # (not `originals`: the set above)
             have = {o.lower() for o in row_originals}
             for o, n, k in zip(le.originals, le.counts or (), le.kept or [0] * len(le.originals)):
-                host = next((c for c in row_originals if o.lower() not in have and _inside(o, c)), None)
+                host = next((c for c in row_originals if o.lower() not in have and _inside(o, c)
+                             and _inside(o, cur.spun, proper=False)), None)
                 if host is not None:
-                    # part of one of the row's originals: the aligner paired a
-                    # reordered phrase with a piece of it ("interest rates" ->
-                    # "rates of interest" read as "rates"): the sighting is the row's
+                    # a piece of one of the row's originals that the spun form
+                    # holds too: the aligner paired a reordered phrase with a
+                    # piece of it ("interest rates" -> "rates of interest" read
+                    # as "rates"), so the sighting is the row's. Only the
+                    # sighting: the piece's `kept` counts every unchanged
+                    # "rates" ("mortgage rates" too), not the whole original's.
                     seen[host.lower()] = seen.get(host.lower(), 0) + seen.pop(o.lower(), 0)
-                    kept[host.lower()] = kept.get(host.lower(), 0) + kept.pop(o.lower(), 0)
+                    kept.pop(o.lower(), None)
                     stats["folded"] += 1
                     continue
                 if o.lower() not in have and n >= min_new_original and o.lower() != cur.spun.lower() \

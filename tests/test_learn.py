@@ -286,6 +286,13 @@ def test_learn_then_restore_recovers_most_substitutions(tmp_path):
     assert _restored_recall(tmp_path, exclude_known=False) >= 0.85
 
 
+@pytest.mark.xfail(strict=True, reason="issue 12 asks 0.90 of this pair's substitutions; measured "
+                   "33 of 37 (0.892) with the 292-pair lexicon and counted document evidence: "
+                   "'nationwide' -> 'national' scores 1.9 against the threshold 2.0 (not met)")
+def test_learn_then_restore_recovers_90_percent(tmp_path):
+    assert _restored_recall(tmp_path, exclude_known=False) >= 0.9
+
+
 def test_refine_rows_add_the_pairs_counts_to_the_shipped_rows(tmp_path):
     result = learn([Pair("house", SPUN, ORIGINAL)])
     path = tmp_path / "learned.tsv"

@@ -335,3 +335,37 @@ def test_one_way_from_bytes_to_a_lexicon(tmp_path, monkeypatch):
     finally:
         lexicon.default_lexicon.cache_clear()
     assert seen == [lexicon.DEFAULT_PATH]
+
+
+def _refine_files(tmp_path):
+    refine = tmp_path / "mine.tsv"
+    refine.write_text("# respin-lexicon 1\nu/1\tinvoice\tbill\tmine\tambiguous,refine\tn=4;kept=0;own=0\n",
+                      encoding="utf-8")
+    ref = tmp_path / "ref.tsv"
+    ref.write_text("# respin-lexicon 1\nr/1\tinvoice\tbill|check\tref\tambiguous\tn=10|1;kept=2|0;own=1\n",
+                   encoding="utf-8")
+    return refine, ref
+
+
+def test_a_refine_row_folds_into_its_row_whichever_file_comes_first(tmp_path):
+    from respin import Config
+    refine, ref = _refine_files(tmp_path)
+    for order in ((refine, ref), (ref, refine)):
+        lex = Config(lexicons=tuple(map(str, order)), use_default_lexicon=False).lexicon()
+        (row,) = lex.entries
+        assert (row.id, row.originals, row.counts, row.kept, row.own) == \
+            ("r/1", ("bill", "check"), (14, 1), (2, 0), 1)
+
+
+def test_refine_rows_keep_the_duplicate_id_check(tmp_path):
+    # the same file twice must not add its counts twice; a refine row may not
+    # reuse a shipped id either
+    from respin import Config
+    refine, _ = _refine_files(tmp_path)
+    with pytest.raises(LexiconError, match="duplicate rule id 'u/1'"):
+        Config(lexicons=(str(refine), str(refine))).lexicon()
+    clash = tmp_path / "clash.tsv"
+    clash.write_text("# respin-lexicon 1\nverb/0001\tinvoice\tbill\tmine\tambiguous,refine\tn=4;kept=0;own=0\n",
+                     encoding="utf-8")
+    with pytest.raises(LexiconError, match="duplicate rule id 'verb/0001'"):
+        Config(lexicons=(str(clash),)).lexicon()

@@ -61,5 +61,18 @@ def test_a_piece_of_a_rows_original_is_counted_for_the_whole_original():
                                  source="learned:test", min_two_way=5)
     row = changed["c/9"]
     assert row.originals == ("interest rates", "borrowing costs")
-    assert row.counts == (10, 3) and row.kept == (14, 0)
+    # the sightings go to the whole original; the piece's `kept` (every
+    # unchanged "rates", "mortgage rates" too) does not
+    assert row.counts == (10, 3) and row.kept == (0, 0)
     assert stats["folded"] == 1 and stats["originals_added"] == 1
+
+
+def test_a_piece_the_spun_form_does_not_hold_is_a_reading_of_its_own():
+    # "loan" is a piece of "home loan" but not of the spun form "mortgage":
+    # a real reading, not a reordering slip
+    curated = parse_lexicon(["# respin-lexicon 1", "c/8\tmortgage\thome loan\tcurated\tambiguous"]).entries
+    learned = _learned("l/1\tmortgage\tloan|home loan\tlearned\tambiguous\tn=30|1;kept=5|0;own=0")
+    changed, _, stats = merge(list(curated), learned, [], min_count=2, min_new_original=2,
+                              source="learned:test", min_two_way=5)
+    assert changed["c/8"].originals == ("home loan", "loan") and changed["c/8"].counts == (1, 30)
+    assert stats["folded"] == 0

@@ -320,18 +320,27 @@ def build_lexicon(entries: Iterable[Entry]) -> Lexicon:
 
 
 def _refined(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
-    """``entries`` with each ``refine`` row folded into the first earlier row of
-    the same spun form (and name flag): its counts are added, originals the
-    earlier row lacks are appended. A ``refine`` row with no such row stays."""
+    """``entries`` with each ``refine`` row folded into the first other row of
+    the same spun form (and name flag), earlier or later: its counts are added,
+    originals that row lacks are appended. A ``refine`` row with no such row
+    stays. Rule ids are checked for duplicates before anything is folded."""
     if not any("refine" in e.flags for e in entries):
         return entries
     out: list[Entry] = []
     first: dict[tuple, int] = {}
+    ids: dict[str, Entry] = {}
     for e in entries:
+        if e.id in ids:  # checked before folding: a file loaded twice must not add its counts twice
+            raise LexiconError(e.path, e.line, f"duplicate rule id {e.id!r} "
+                                               f"(first at {ids[e.id].path}:{ids[e.id].line})")
+        ids[e.id] = e
         key = (_tokens.phrase_key(e.spun, keep_case=e.name), e.name)
         at = first.get(key)
         if at is not None and "refine" in e.flags:
             out[at] = add_counts(out[at], e)
+            continue
+        if at is not None and "refine" in out[at].flags:  # the row a refine row came before
+            out[at] = add_counts(e, out[at])
             continue
         first.setdefault(key, len(out))
         out.append(e)
@@ -341,7 +350,9 @@ def _refined(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
 def add_counts(row: Entry, more: Entry) -> Entry:
     r"""``row`` with the counts of ``more`` (same spun form) added: ``n`` and
     ``kept`` per original (0 where a side has none), ``own`` summed; originals
-    of ``more`` that ``row`` lacks come after its own.
+    of ``more`` that ``row`` lacks come after its own. A row without counts
+    becomes a counted row: its originals ``more`` did not list read as seen 0
+    times (the user's pairs are then the only sightings the scorer has).
 
     >>> a = Entry("t/1", "invoice", ("bill",), "demo", frozenset({"ambiguous"}), counts=(12,), kept=(3,), own=1)
     >>> b = Entry("u/1", "invoice", ("bill", "check"), "mine", frozenset({"ambiguous", "refine"}),
@@ -432,8 +443,8 @@ def extend_lexicon(base: Lexicon, extras: Iterable[Lexicon]) -> Lexicon:
     new = tuple(e for x in extras for e in x.entries)
     if not new:
         return base
-    if any("refine" in e.flags for e in new):  # base rows change: build everything
-        return build_lexicon(base.entries + new)
+    if any("refine" in e.flags for e in new) or any("refine" in e.flags for e in base.entries):
+        return build_lexicon(base.entries + new)  # rows fold into others: build everything
     new_keys = [k for x in extras for k in _entry_keys(x)]
     ids = dict(base.ids)
     index: dict[tuple[str, ...], tuple[Entry, ...]] = dict(base.index)
