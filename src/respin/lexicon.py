@@ -42,7 +42,6 @@ restoration (symspellpy's loaders skip bad rows; respin does not).
 from __future__ import annotations
 
 import dataclasses
-
 import functools
 import io
 from collections.abc import Iterable, Iterator
@@ -330,9 +329,7 @@ def _refined(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
     first: dict[tuple, int] = {}
     ids: dict[str, Entry] = {}
     for e in entries:
-        if e.id in ids:  # checked before folding: a file loaded twice must not add its counts twice
-            raise LexiconError(e.path, e.line, f"duplicate rule id {e.id!r} "
-                                               f"(first at {ids[e.id].path}:{ids[e.id].line})")
+        _refuse_duplicate_id(e, ids)  # before folding: a file loaded twice must not add its counts twice
         ids[e.id] = e
         key = (_tokens.phrase_key(e.spun, keep_case=e.name), e.name)
         at = first.get(key)
@@ -362,7 +359,6 @@ def add_counts(row: Entry, more: Entry) -> Entry:
     """
     lows = [o.lower() for o in row.originals]
     originals = row.originals + tuple(o for o in more.originals if o.lower() not in lows)
-    width = len(originals)
 
     def per(values, names) -> list[int]:
         got = dict(zip((o.lower() for o in names), values or ()))
@@ -374,7 +370,7 @@ def add_counts(row: Entry, more: Entry) -> Entry:
     has_own = row.own is not None or more.own is not None
     source = row.source if more.source in row.source.split("+") else f"{row.source}+{more.source}"
     return dataclasses.replace(
-        row, originals=originals, source=source, counts=tuple(counts[:width]),
+        row, originals=originals, source=source, counts=tuple(counts),
         kept=tuple(kept) if has_kept else None,
         own=(row.own or 0) + (more.own or 0) if has_own else None)
 
@@ -387,17 +383,10 @@ def _assemble(entries: tuple[Entry, ...], keys: list[tuple[str, ...]], check: bo
     per_original: dict[str, set[str]] = {}
     spun_seen: dict[str, int] = {}
     for e, key in zip(entries, keys):
-        if check and e.id in ids:
-            first = ids[e.id]
-            raise LexiconError(e.path, e.line,
-                               f"duplicate rule id {e.id!r} (first at {first.path}:{first.line})")
-        ids[e.id] = e
         if check:
-            for other in index.get(key, ()):
-                if other.name == e.name:
-                    raise LexiconError(e.path, e.line,
-                                       f"spun form {e.spun!r} already defined by {other.id} "
-                                       f"({other.path}:{other.line}); merge the originals with '|'")
+            _refuse_duplicate_id(e, ids)
+            _refuse_duplicate_form(e, index.get(key, ()))
+        ids[e.id] = e
         index.setdefault(key, []).append(e)
         for i, o in enumerate(e.originals):
             per_original.setdefault(o.lower(), set()).add(e.spun.lower())
@@ -449,16 +438,9 @@ def extend_lexicon(base: Lexicon, extras: Iterable[Lexicon]) -> Lexicon:
     ids = dict(base.ids)
     index: dict[tuple[str, ...], tuple[Entry, ...]] = dict(base.index)
     for e, key in zip(new, new_keys):  # as _assemble's first loop, for the added rows
-        if e.id in ids:
-            first = ids[e.id]
-            raise LexiconError(e.path, e.line,
-                               f"duplicate rule id {e.id!r} (first at {first.path}:{first.line})")
+        _refuse_duplicate_id(e, ids)
+        _refuse_duplicate_form(e, index.get(key, ()))
         ids[e.id] = e
-        for other in index.get(key, ()):
-            if other.name == e.name:
-                raise LexiconError(e.path, e.line,
-                                   f"spun form {e.spun!r} already defined by {other.id} "
-                                   f"({other.path}:{other.line}); merge the originals with '|'")
         index[key] = index.get(key, ()) + (e,)
     # as _assemble's second loop: base's rows can only chain to an added artifact rule
     artifact_keys = [(key, e.name) for e, key in zip(new, new_keys) if e.artifact]
@@ -533,6 +515,22 @@ def _original_positions(lexicon: Lexicon) -> tuple[dict, dict]:
             if e.name:
                 case.setdefault(_tokens.phrase_key(o, keep_case=True), []).append(pos)
     return lower, case
+
+
+def _refuse_duplicate_id(e: Entry, ids: dict[str, Entry]) -> None:
+    first = ids.get(e.id)
+    if first is not None:
+        raise LexiconError(e.path, e.line,
+                           f"duplicate rule id {e.id!r} (first at {first.path}:{first.line})")
+
+
+def _refuse_duplicate_form(e: Entry, same_key: Iterable[Entry]) -> None:
+    """``e`` against the rows already holding its match key."""
+    for other in same_key:
+        if other.name == e.name:
+            raise LexiconError(e.path, e.line,
+                               f"spun form {e.spun!r} already defined by {other.id} "
+                               f"({other.path}:{other.line}); merge the originals with '|'")
 
 
 def _check_chain(e: Entry, index: dict) -> None:
