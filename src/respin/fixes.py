@@ -478,12 +478,22 @@ def _unlock_quotes(text: str, segment: Segment, evidence, lexicon, model, glued:
     spinner rewrote quotes too; else the segment as it was. (With the
     matches ``held`` as parts of names, and those of the segment returned.)"""
     opened, opened_held = _open_quotes_held(text, segment, lexicon, glued, held)
+    segment, evidence, protect = _unlock(segment, evidence, opened, lexicon, model,
+                                         QUOTE_UNLOCK_LOG_RATIO)
+    return segment, evidence, protect, held if protect else opened_held
+
+
+def _unlock(segment: Segment, evidence, opened: Segment, lexicon, model, bar: float):
+    """``opened`` (the segment with more matches) and its evidence if reading
+    them raises the document's spin log-ratio by at least ``bar`` nats, else
+    ``segment`` and ``evidence`` as they were; and whether the segment kept
+    its protection (True) or is the opened one (False)."""
     if len(opened.candidates) == len(segment.candidates):
-        return segment, evidence, True, held
+        return segment, evidence, True
     level = _document_level(opened, lexicon, model)  # its log-ratio decides; estimate reuses it
-    if level.log_ratio - evidence.log_ratio < QUOTE_UNLOCK_LOG_RATIO:
-        return segment, evidence, True, held
-    return opened, estimate(opened, lexicon, model, level=level), False, opened_held
+    if level.log_ratio - evidence.log_ratio < bar:
+        return segment, evidence, True
+    return opened, estimate(opened, lexicon, model, level=level), False
 
 
 #: Evidence, in nats of spin log-ratio, that the capitalised words of names
@@ -531,13 +541,8 @@ def _unlock_names(text: str, segment: Segment, evidence, lexicon, model, glued: 
     """The segment with names unprotected, if its evidence says the spinner
     rewrote names too; else the segment as it was (and whether names stay
     protected). ``held``: as for :func:`_open_names`."""
-    opened = _open_names(text, segment, lexicon, glued, held)
-    if len(opened.candidates) == len(segment.candidates):
-        return segment, evidence, True
-    level = _document_level(opened, lexicon, model)
-    if level.log_ratio - evidence.log_ratio < NAME_UNLOCK_LOG_RATIO:
-        return segment, evidence, True
-    return opened, estimate(opened, lexicon, model, level=level), False
+    return _unlock(segment, evidence, _open_names(text, segment, lexicon, glued, held), lexicon,
+                   model, NAME_UNLOCK_LOG_RATIO)
 
 
 _TOKENS_OF = _TOKEN.findall
