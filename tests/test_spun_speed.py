@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from respin import default_lexicon, fix_and_explain
 from respin.candidates import analyse
-from respin.detect import _best_rate, _document_level, _grouped_slope, _GroupedSlope, estimate
+from respin.detect import _best_rate, _document_level, _GroupedSlope, estimate
 from respin.precompute import reference_mode
 from respin.scoring import context_model
 
@@ -61,7 +61,7 @@ def test_grouped_slope_defers_to_the_sequential_sum_when_unsure():
         return 0.0
     # at rho = 0 the terms cancel exactly: the sign is the sequential sum's to give
     terms = [(1.0, 1.0, 2.0)] * 20 + [(-1.0, 1.0, 0.0)] * 20
-    slope = _grouped_slope(terms, 0.0, exact)
+    slope = _GroupedSlope.of_terms(terms, 0.0, exact)
     assert slope(0.0) == 0.0 and calls == [0.0]
     assert slope(0.25) < 0.0 and calls == [0.0]  # far from zero: decided without it
     assert _best_rate([(1.0, 2.0)] * 20 + [(1.0, 0.0)] * 20, 0.0) == 0.0

@@ -119,30 +119,21 @@ class DocumentEvidence:
         ambiguous match in a clean article raised its own rate from 0.05 to
         0.36 and was restored).
         """
-        o = original.lower()
-        e = self.expected.get(o, 0.0)
-        if candidate is not None:
-            e -= self.own.get(_key(candidate), {}).get(o, 0.0)
-        e = max(e, 0.0)
+        own = self.own.get(_key(candidate), {}) if candidate is not None else {}
+        return self._rate(original.lower(), own)
+
+    def _rate(self, o: str, own: dict[str, float]) -> float:
+        e = max(self.expected.get(o, 0.0) - own.get(o, 0.0), 0.0)
         return (RATE_PRIOR_WEIGHT * self.rate + e) / (RATE_PRIOR_WEIGHT + e + self.untouched_of.get(o, 0))
 
     def rates_for(self, candidate: Candidate, own: dict[str, float] | None = None) -> list[float]:
-        """``[rate_of(o, candidate) for o in candidate.originals]``, the same
-        operations in the same order, with the candidate's share looked up once
-        (the resolver asks this for every match of a segment). ``own``: that
-        share (``self.own.get(_key(candidate), {})``), when the caller has it."""
+        """``[rate_of(o, candidate) for o in candidate.originals]``, with the
+        candidate's share looked up once (the resolver asks this for every match
+        of a segment). ``own``: that share (``self.own.get(_key(candidate),
+        {})``), when the caller has it."""
         if own is None:
             own = self.own.get(_key(candidate), {})
-        expected, untouched_of = self.expected, self.untouched_of
-        base = RATE_PRIOR_WEIGHT * self.rate
-        rates = []
-        for original in candidate.originals:
-            o = original.lower()
-            e = expected.get(o, 0.0)
-            e -= own.get(o, 0.0)
-            e = max(e, 0.0)
-            rates.append((base + e) / (RATE_PRIOR_WEIGHT + e + untouched_of.get(o, 0)))
-        return rates
+        return [self._rate(o.lower(), own) for o in candidate.originals]
 
     @property
     def probability(self) -> float:
@@ -290,8 +281,7 @@ def _counted_ratio(entry: Entry, lexicon: Lexicon, a: float, b: float) -> float 
     spins = sum(entry.counts)
     if spins + entry.own < OBSERVED_MIN:
         return None
-    logit = family_rate_logit(lexicon)
-    rate = 1.0 / (1.0 + math.exp(-logit)) if logit else 0.5
+    rate = 1.0 / (1.0 + math.exp(-family_rate_logit(lexicon)))  # (0.5 without counts)
     p0 = rate * b / ((1.0 - rate) * a + rate * b)
     odds = (spins + OBSERVED_PRIOR_WEIGHT * p0) / (entry.own + OBSERVED_PRIOR_WEIGHT * (1.0 - p0))
     return odds * (1.0 - rate) / rate
@@ -482,11 +472,6 @@ class _GroupedSlope:
                 return False
             return self(rho) > 0.0
         return positive
-
-
-def _grouped_slope(terms: list[tuple[float, float, float]], untouched: float, exact_slope):
-    """The grouped slope function (:class:`_GroupedSlope`)."""
-    return _GroupedSlope.of_terms(terms, untouched, exact_slope)
 
 
 def _loglik(pairs: Sequence[tuple[float, float]], untouched: int, rho: float,

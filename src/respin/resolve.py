@@ -202,7 +202,7 @@ class _Cluster:
             else:
                 choices = [choice_prob(lexicon, o, rank, c.entry) for rank, o in enumerate(c.originals)]
                 words = [lm_words(o) for o in c.originals]
-            terms = _channel_terms(c, choices, [evidence.rate_of(o, c) for o in c.originals],
+            terms = _channel_terms(c, choices, evidence.rates_for(c),
                                    spun, self.keep_base, math.log(spun), text, model,
                                    family_rate_logit(lexicon))
             self.edit_terms.append(terms)
@@ -521,8 +521,7 @@ class _SegmentTerms:
                 best_s, best_r = s, r
         if best_r < 0:
             return []
-        rival = -math.inf if len(scores) == 1 else \
-            max((s for r, s in enumerate(scores) if r != best_r), default=-math.inf)
+        rival = max((s for r, s in enumerate(scores) if r != best_r), default=-math.inf)
         margin = best_s - _logaddexp(keep, rival)
         return [Decision(c, c.originals[best_r], margin)] if margin >= threshold else []
 
