@@ -83,6 +83,9 @@ class _Table:
         self.lexicon, self.model = lexicon, model
         #: (id of the entry, originals) -> constants, as :meth:`get` keys them
         self.memo: dict[tuple[int, tuple[str, ...]], RuleConstants] = {}
+        #: id of the entry -> its ``spin_log_ratio``, as the clean screen reads it
+        #: (one dict lookup a rule, cheaper than building the key for :meth:`get`)
+        self.log_ratios: dict[int, float] = {}
 
     def get(self, entry: Entry, originals: tuple[str, ...]) -> RuleConstants:
         """Constants of ``entry`` matched with these (slot-filled) ``originals``.
@@ -361,7 +364,7 @@ def _under(text: str, lexicon: Lexicon, screen: _Screen, get_table, limit: float
                 continue
             if table is None:
                 table = get_table()
-                ratios = _log_ratios(table)
+                ratios = table.log_ratios
             log_r = ratios.get(id(e))
             if log_r is None:
                 if slot:
@@ -399,14 +402,6 @@ def _under(text: str, lexicon: Lexicon, screen: _Screen, get_table, limit: float
         if untouched > 0 and _max_gain(terms, untouched, limit) < limit:
             return True
     return False
-
-
-@functools.lru_cache(maxsize=16)
-def _log_ratios(table: _Table) -> dict[int, float]:
-    """The screen's memo of each rule's ``spin_log_ratio`` in ``table`` (by the
-    rule's id, as ``_Table``): a rule's value never changes, and one dict
-    lookup per rule is cheaper than building its key for ``table.get``."""
-    return {}
 
 
 def _max_gain(terms: list[tuple[float, float]], untouched: int,
