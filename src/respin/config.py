@@ -44,8 +44,8 @@ DEFAULT_MAX_SEGMENT_CHARS = 200_000
 
 #: How quoted speech is treated (:attr:`Config.quotes`).
 QUOTE_MODES = ("auto", "protect", "edit")
-#: How capitalised words in names are treated (:attr:`Config.names`).
-NAME_MODES = ("auto", "protect", "edit")
+#: How capitalised words in names are treated (:attr:`Config.names`): the same modes.
+NAME_MODES = QUOTE_MODES
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -105,10 +105,10 @@ class Config:
         m = self.max_segment_chars
         if isinstance(m, bool) or not isinstance(m, int) or m < 1000:
             raise ValueError(f"max_segment_chars must be an int >= 1000, not {m!r}")
-        if self.quotes not in QUOTE_MODES:
-            raise ValueError(f"quotes must be one of {', '.join(map(repr, QUOTE_MODES))}, not {self.quotes!r}")
-        if self.names not in NAME_MODES:
-            raise ValueError(f"names must be one of {', '.join(map(repr, NAME_MODES))}, not {self.names!r}")
+        for name, modes in (("quotes", QUOTE_MODES), ("names", NAME_MODES)):
+            if getattr(self, name) not in modes:
+                raise ValueError(f"{name} must be one of {', '.join(map(repr, modes))}, "
+                                 f"not {getattr(self, name)!r}")
         if not self.use_default_lexicon and not self.lexicons:
             raise ValueError("use_default_lexicon=False needs at least one file in lexicons")
 
