@@ -40,7 +40,8 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from .candidates import Candidate, Segment
-from .detect import ARTIFACT_NATURAL, DocumentEvidence, _key, choice_prob
+from .detect import (ARTIFACT_NATURAL, DocumentEvidence, _key, choice_prob, counted_odds,
+                     family_rate_logit, is_observed)
 from .lexicon import Lexicon
 from .precompute import optimised, rule_constants
 from .scoring import ContextModel, lm_word, lm_words
@@ -258,25 +259,6 @@ class _Cluster:
         return total + self.model.logp_sequence(self.prev, seq), mask
 
 
-#: Weight, in pseudo-observations, of the modelled channel when a row has
-#: counts from real pairs (:func:`observed_log_odds`). Measured 2026-12-02 on
-#: two cross-validation folds of the training pairs (learn on one, score the
-#: other); see docs/benchmarks.md (channel weights).
-OBSERVED_PRIOR_WEIGHT = 0.5
-
-#: Fewest sightings (spins plus own uses) of a spun form before its counts
-#: replace the modelled channel. Measured 2026-12-02 on two cross-validation
-#: folds of the 255 training pairs (learn on one, score the other, count-free
-#: curated base; P / R / F0.5) with seed 001, dev, heldout, synthetic and
-#: synthetic-real F0.5: 10 gave 0.879 / 0.492 / 0.759 and 0.855 / 0.474 /
-#: 0.737, 0.849, 0.842, 0.821, 0.708, 0.860; 6: 0.764 and 0.743 on the folds;
-#: 4: 0.879 / 0.506 / 0.766 and 0.853 / 0.493 / 0.745, 0.853, 0.844, 0.829,
-#: 0.698, 0.857; 3: 0.768 and 0.748, 0.849, 0.842, 0.826, 0.694, 0.855; 2:
-#: 0.768 and 0.749 on the folds. ("laws" -> "legislation", 7 spins and no
-#: own use in one fold, was declined at 10.)
-OBSERVED_MIN = 4
-
-
 @functools.lru_cache(maxsize=65536)
 def _unigram_logp(phrase: str, model: ContextModel) -> float:
     return model.logp_sequence(None, lm_words(phrase))
@@ -292,7 +274,7 @@ def observed_log_odds(entry, rank: int, original: str, spun_text: str, modelled:
     original. ``modelled`` is the model's own log channel ratio (rate times
     choice over keeping, before the language model); at unigram level it
     gives a prior probability ``p0`` of a spin, and the counts update it like
-    a Beta prior of weight ``W`` = :data:`OBSERVED_PRIOR_WEIGHT`: odds
+    a Beta prior of weight ``W`` = :data:`respin.detect.OBSERVED_PRIOR_WEIGHT`: odds
     ``(n + W p0) / (own + W (1 - p0))``. Those odds already include how common
     each word is, so the unigram log-probabilities are taken out again: the
     term is added to a reading whose language-model score counts the words in
@@ -305,9 +287,7 @@ def observed_log_odds(entry, rank: int, original: str, spun_text: str, modelled:
     lo = _unigram_logp(original.lower(), model)
     x = max(-30.0, min(30.0, modelled + lo - w))
     p0 = 1.0 / (1.0 + math.exp(-x))
-    n = entry.counts[rank]
-    odds = (n + OBSERVED_PRIOR_WEIGHT * p0) / (entry.own + OBSERVED_PRIOR_WEIGHT * (1.0 - p0))
-    return math.log(odds) - lo + w
+    return math.log(counted_odds(entry.counts[rank], entry.own, p0)) - lo + w
 
 
 #: How much of the document's own spin rate (log-odds, against the family's
@@ -327,34 +307,15 @@ OBSERVED_RATE_WEIGHT = 0.5
 OBSERVED_RATE_CLAMP = 0.05
 
 
-@functools.lru_cache(maxsize=16)
-def family_rate_logit(lexicon: Lexicon) -> float:
-    """Log-odds of the family's average spin rate in the counts: rewrites over
-    sightings of every counted original (``n`` summed over its rows, ``kept``
-    its largest value). 0 for a lexicon without counts."""
-    seen: dict[str, list[int]] = {}
-    for e in lexicon.entries:
-        if e.counts is None or e.kept is None:
-            continue
-        for o, n, k in zip(e.originals, e.counts, e.kept):
-            v = seen.setdefault(o.lower(), [0, 0])
-            v[0] += n
-            v[1] = max(v[1], k)
-    n = sum(v[0] for v in seen.values())
-    k = sum(v[1] for v in seen.values())
-    return math.log(n / k) if n and k else 0.0
-
-
 def _channel_terms(c: Candidate, choices, rates, spun: float, keep_base: float, log_spun: float,
                    text: str, model: ContextModel, family_logit: float) -> list[float]:
     """The channel term of restoring each original of ``c``: ``log(spun * rate *
-    choice)``, or for a row seen at least :data:`OBSERVED_MIN` times in real
+    choice)``, or for a row seen at least :data:`respin.detect.OBSERVED_MIN` times in real
     pairs the counts' odds (:func:`observed_log_odds`, with the modelled
     channel as prior; the bigram context adds the rest) shifted by this
     document's rate for the original against the family's average."""
     entry = c.entry
-    observed = (entry.counts is not None and entry.own is not None
-                and sum(entry.counts) + entry.own >= OBSERVED_MIN)
+    observed = is_observed(entry)
     terms = []
     for rank, (o, q, rate) in enumerate(zip(c.originals, choices, rates)):
         term = math.log(spun * min(max(rate, _RATE_EPS), 1 - _RATE_EPS) * q)
