@@ -397,14 +397,7 @@ def _assemble(entries: tuple[Entry, ...], keys: list[tuple[str, ...]], check: bo
     trie: dict = {}
     name_trie: dict = {}
     for key, found in index.items():
-        names = tuple(e for e in found if e.name)
-        others = tuple(e for e in found if not e.name)
-        for root, group in ((name_trie, names), (trie, others)):
-            if group:
-                node = root
-                for k in key:
-                    node = node.setdefault(k, {})
-                node[None] = node.get(None, ()) + group
+        _trie_add(trie, name_trie, key, found)
     return Lexicon(
         entries=entries,
         index={k: tuple(v) for k, v in index.items()},
@@ -462,20 +455,7 @@ def extend_lexicon(base: Lexicon, extras: Iterable[Lexicon]) -> Lexicon:
     trie, name_trie = dict(base.trie), dict(base.name_trie)
     copied: set[int] = set()  # ids of trie nodes copied here (base's nodes stay untouched)
     for key in dict.fromkeys(new_keys):
-        found = index[key]
-        names = tuple(e for e in found if e.name)
-        others = tuple(e for e in found if not e.name)
-        for root, group in ((name_trie, names), (trie, others)):
-            if group:
-                node = root
-                for k in key:
-                    child = node.get(k)
-                    if child is None or id(child) not in copied:
-                        child = {} if child is None else dict(child)
-                        copied.add(id(child))
-                        node[k] = child
-                    node = child
-                node[None] = node.get(None, ()) + group
+        _trie_add(trie, name_trie, key, index[key], copied)
     per_original = dict(base.spun_forms_per_original)
     forms: dict[str, set[str]] = {o.lower(): set() for e in new for o in e.originals
                                   if o.lower() in per_original}
@@ -495,6 +475,28 @@ def extend_lexicon(base: Lexicon, extras: Iterable[Lexicon]) -> Lexicon:
                 observed[o.lower()] = observed.get(o.lower(), 0) + e.counts[i]
     return Lexicon(entries=entries, index=index, trie=trie, name_trie=name_trie,
                    spun_forms_per_original=per_original, ids=ids, observed=observed)
+
+
+def _trie_add(trie: dict, name_trie: dict, key: tuple[str, ...], found, copied: set[int] | None = None):
+    """Put the rows ``found`` of match key ``key`` in the tries (name rows in
+    ``name_trie``). With ``copied``, a node not yet in it is copied before it
+    changes (the tries share their nodes with another lexicon's)."""
+    names = tuple(e for e in found if e.name)
+    others = tuple(e for e in found if not e.name)
+    for root, group in ((name_trie, names), (trie, others)):
+        if group:
+            node = root
+            for k in key:
+                if copied is None:
+                    node = node.setdefault(k, {})
+                    continue
+                child = node.get(k)
+                if child is None or id(child) not in copied:
+                    child = {} if child is None else dict(child)
+                    copied.add(id(child))
+                    node[k] = child
+                node = child
+            node[None] = node.get(None, ()) + group
 
 
 def _entry_keys(lexicon: Lexicon) -> list[tuple[str, ...]]:
