@@ -150,6 +150,17 @@ def test_numbers_names_punctuation_and_function_words_are_not_rows():
     assert report.dropped["punctuation"] == 1
 
 
+def test_spelled_numbers_that_differ_are_facts_not_swaps():
+    orig = "Two years later, the panel said one of the members would return within twenty days."
+    spun = "Twenty years later, the panel stated one of the members would return within two days."
+    report = align_pair(Pair("n", spun, orig))
+    assert _swaps(report) == {("stated", "said")}
+    assert report.dropped["number"] == 2
+    # the same number word on both sides is no fact: the swap around it is learned
+    report = align_pair(Pair("n", "It is one of many reasons.", "It is one of the reasons."))
+    assert report.dropped["number"] == 0
+
+
 def test_headline_capitals_are_not_names():
     orig = "Senate Leaders Say Budget Deal Is Close\n\nSenate leaders said a budget deal was close.\n"
     spun = "Senate Leaders Say Price range Deal Is Shut\n\nSenate leaders stated a price range deal was shut.\n"
