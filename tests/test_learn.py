@@ -161,6 +161,17 @@ def test_spelled_numbers_that_differ_are_facts_not_swaps():
     assert report.dropped["number"] == 0
 
 
+def test_a_swap_inside_a_known_phrase_is_learned_as_the_phrase():
+    # "one of many" for "one of the": the minimal difference is "many" / "the",
+    # which as a row would rewrite every "the many"; the known row is the swap
+    report = align_pair(Pair("p", "It is one of many reasons, the panel stated.",
+                             "It is one of the reasons, the panel said."))
+    assert _swaps(report) == {("one of many", "one of the"), ("stated", "said")}
+    report = align_pair(Pair("p", "It is one of many reasons, the panel stated.",
+                             "It is one of the reasons, the panel said."), known=set())
+    assert ("many", "the") in _swaps(report)
+
+
 def test_headline_capitals_are_not_names():
     orig = "Senate Leaders Say Budget Deal Is Close\n\nSenate leaders said a budget deal was close.\n"
     spun = "Senate Leaders Say Price range Deal Is Shut\n\nSenate leaders stated a price range deal was shut.\n"

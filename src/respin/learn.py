@@ -615,6 +615,7 @@ def align_pair(pair: Pair, lm=None, alignment: _Alignment | None = None,
             continue
         else:
             pieces = [(i1, i2, j1, j2)]
+        pieces = [_widen(S, O, piece, known, equal_s) for piece in pieces]
         article = None
         for piece in pieces:
             if {S.key[piece[0]], O.key[piece[2]]} <= {"a", "an"} and piece[1] - piece[0] == 1 \
@@ -643,6 +644,29 @@ def align_pair(pair: Pair, lm=None, alignment: _Alignment | None = None,
             report.dropped["function words"] += 1
             unsure(*article)
     return report
+
+
+def _widen(S: _Side, O: _Side, piece: tuple[int, int, int, int], known,
+           equal_s: list[bool]) -> tuple[int, int, int, int]:
+    """``piece`` widened over up to two unchanged words a side when that makes
+    it a known pair: "many" / "the" between "one of" and a noun is the row
+    "one of many" -> "one of the", not a row "many" -> "the"."""
+    i1, i2, j1, j2 = piece
+    if (tuple(S.key[i1:i2]), tuple(O.key[j1:j2])) in known:
+        return piece
+    for width in (1, 2, 3, 4):
+        for left in range(width + 1):
+            right = width - left
+            a, b, c, d = i1 - left, i2 + right, j1 - left, j2 + right
+            if a < 0 or c < 0 or b > len(S.key) or d > len(O.key) or b - a > MAX_WORDS \
+                    or d - c > MAX_WORDS:
+                continue
+            if S.key[a:i1] != O.key[c:j1] or S.key[i2:b] != O.key[j2:d] \
+                    or not all(equal_s[a:i1]) or not all(equal_s[i2:b]):
+                continue
+            if (tuple(S.key[a:b]), tuple(O.key[c:d])) in known:
+                return a, b, c, d
+    return piece
 
 
 def _clitic_after(side: _Side, k: int) -> bool:
