@@ -46,17 +46,9 @@ def _key(e: Entry) -> tuple:
     return phrase_key(e.spun, keep_case=e.name), e.name
 
 
-def _plain(e: Entry) -> bool:
-    """One word of letters for one word of letters, not a name, and the pairs
-    never showed the spun form as the author's own word."""
-    return (len(e.originals) == 1 and e.spun.isalpha() and e.originals[0].isalpha()
-            and "name" not in e.flags and e.own == 0)
-
-
 def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Entry], *,
           min_count: int, min_new_original: int, source: str, min_two_way: int = 0,
-          min_longer: int | None = None, min_plain: int | None = None,
-          ) -> tuple[dict[str, Entry], list[Entry], dict[str, int]]:
+          min_longer: int | None = None) -> tuple[dict[str, Entry], list[Entry], dict[str, int]]:
     """(changed curated rows by id, learned rows for lexicons/learned.tsv, counts).
 
     ``min_two_way``: a learned row whose spun form some row restores *to*, or
@@ -64,23 +56,16 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
     added to a curated row that is itself a spun form, need at least this many
     sightings (a two-way pair both adds a rival reading and turns the other
     row's restorations into candidates); so does a learned row whose original
-    has more words than its spun form (``min_longer``, if given, instead).
-
-    ``min_plain``: a *plain* row (one word of letters for one word of letters,
-    not a name, never seen as the author's own word) needs only this many
-    sightings instead of ``min_count``; the two-way bar still applies."""
+    has more words than its spun form (``min_longer``, if given, instead)."""
     by_key = {_key(e): e for e in curated}
     # every row's spun forms and originals, curated or learned often enough
     spun_forms = {phrase_key(e.spun, keep_case=False) for e in curated}
-    def bar(e: Entry) -> int:
-        return min_plain if min_plain is not None and _plain(e) else min_count
-
     spun_forms |= {phrase_key(e.spun, keep_case=False) for e in learned
-                   if sum(e.counts or (min_count,)) >= bar(e)}
+                   if sum(e.counts or (min_count,)) >= min_count}
     originals = {phrase_key(o, keep_case=False) for e in curated for o in e.originals}
     originals |= {phrase_key(o, keep_case=False) for e in learned
                   for o, n in zip(e.originals, e.counts or [min_count] * len(e.originals))
-                  if n >= bar(e)}
+                  if n >= min_count}
     old_ids = {_key(e): e.id for e in existing_learned}
     used = {int(e.id.split("/")[1]) for e in existing_learned}
     changed: dict[str, Entry] = {}
@@ -132,7 +117,7 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
                     le, originals=tuple(le.originals[i] for i in keep),
                     counts=tuple(le.counts[i] for i in keep),
                     kept=None if le.kept is None else tuple(le.kept[i] for i in keep))
-        if sum(le.counts or ()) < bar(le):
+        if sum(le.counts or ()) < min_count:
             stats["below_min"] += 1
             continue
         two_way = phrase_key(le.spun, keep_case=False) in originals or any(
@@ -190,9 +175,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-longer", type=int, default=None,
                     help="sightings a learned row whose original has more words than its spun form "
                          "needs (default: --min-two-way)")
-    ap.add_argument("--min-plain", type=int, default=None,
-                    help="sightings a plain row needs instead of --min-count: one word of letters for "
-                         "one, not a name, never the author's own word in the pairs")
     ap.add_argument("--source", default="learned:2026-12")
     ap.add_argument("--curated", type=Path,
                     help="with --out: merge into the rows of this lexicon file instead of the curated "
@@ -209,8 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     comments = _pair_comments(args.learned)
     changed, rows, stats = merge(curated, learned, list(existing), min_count=args.min_count,
                                  min_new_original=args.min_new_original, source=args.source,
-                                 min_two_way=args.min_two_way, min_longer=args.min_longer,
-                                 min_plain=args.min_plain)
+                                 min_two_way=args.min_two_way, min_longer=args.min_longer)
     entries = [changed.get(e.id, e) for e in curated] + rows
     build_lexicon(entries)  # must load together
     body = []

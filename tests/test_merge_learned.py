@@ -76,18 +76,3 @@ def test_a_piece_the_spun_form_does_not_hold_is_a_reading_of_its_own():
                               source="learned:test", min_two_way=5)
     assert changed["c/8"].originals == ("home loan", "loan") and changed["c/8"].counts == (1, 30)
     assert stats["folded"] == 0
-
-
-def test_min_plain_lets_a_plain_single_word_swap_in_on_fewer_sightings():
-    learned = _learned("l/1\tupbeat\toptimistic\tlearned\tambiguous\tn=1;kept=0;own=0",
-                       "l/2\tseemed\tappeared\tlearned\tambiguous\tn=1;kept=0;own=1",
-                       "l/3\tmeasure up\tmatch\tlearned\tambiguous,multiword\tn=1;kept=0;own=0",
-                       "l/4\tPink\tRed\tlearned\tambiguous,name\tn=1;kept=0;own=0",
-                       "l/5\thome\thouse\tlearned\tambiguous\tn=1;kept=0;own=0")
-    _, rows, stats = _merge(learned)
-    assert rows == [] and stats["below_min"] == 5
-    _, rows, stats = _merge(learned, min_plain=1)
-    # plain: one word for one, not a name, never the author's own word; the
-    # two-way bar still holds ("home" is the curated "residence" row's original)
-    assert [e.spun for e in rows] == ["upbeat"]
-    assert stats["below_min"] == 3 and stats["two_way_rare"] == 1
