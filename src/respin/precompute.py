@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from .candidates import protected_spans
+from .candidates import _LOWER, protected_spans
 from .lexicon import NUM_SLOT, Entry, Lexicon
 from .tokens import _HSPACE, NUM_KEY, WORD_PATTERN
 
@@ -287,7 +287,10 @@ def nothing_to_do(text: str, lexicon: Lexicon, model=None) -> bool:
       folded, or exact for name rules). No counted word, no match; and no
       match either when the spun form's literal text (gaps as one space,
       around any number slot) is missing from the text with its runs of
-      horizontal whitespace folded to one space.
+      horizontal whitespace folded to one space. A rule that is not a
+      ``name`` rule cannot match a capitalised word in mid-sentence (a part
+      of a name, protected in the pass the gate reads: :func:`_in_names`),
+      so those occurrences are not counted for it.
     - The log-ratio is ``sum_i w_i log(1 + rho (r_i - 1)) + U log(1 - rho)``
       at some ``rho`` in [0, 1), where ``r_i = b_i / a_i`` is a per-rule
       constant (the rule's ``spin_log_ratio`` is ``log r``), the ``n``
@@ -295,7 +298,8 @@ def nothing_to_do(text: str, lexicon: Lexicon, model=None) -> bool:
       untouched originals. Dropping the rules with ``r <= 1`` and taking
       ``n`` as large as the counts allow only raises it; so does taking
       ``U`` smaller: the lowercase originals among the words, less every
-      one a match or a protected span could cover. With ``U = 0`` the
+      one a match or a protected span could cover (each token once, however
+      many rules could match it). With ``U = 0`` the
       maximum is ``sum sqrt(n) log r``; otherwise :func:`_max_gain` bounds it.
 
     Brace and number-word artifacts are built in, not lexicon rules: any "{"
@@ -345,6 +349,7 @@ def _under(text: str, lexicon: Lexicon, screen: _Screen, get_table, limit: float
     text_words = _WORD.findall(text)
     seq = list(map(str.lower, text_words))  # each word lowered alone, as the matcher does
     counts = Counter(seq)
+    in_names = _in_names(text)
     neighbours = Counter(zip(seq, seq[1:]))
     found = []           # (n, log r, originals_in, probe, name) of rules whose words occur
     table = ratios = None
@@ -356,6 +361,8 @@ def _under(text: str, lexicon: Lexicon, screen: _Screen, get_table, limit: float
                 n = neighbours[pairs[0]]
             else:
                 n = min(neighbours[p] for p in pairs)
+            if in_names and not e.name:
+                n = min(n, *(counts[w] - in_names[w] for w in words))
             if not n:
                 continue
             if artifact:
@@ -374,7 +381,7 @@ def _under(text: str, lexicon: Lexicon, screen: _Screen, get_table, limit: float
                     log_r = table.get(e, e.originals).spin_log_ratio
                 ratios[id(e)] = log_r
             if log_r > 0 or originals_in:
-                found.append((n, log_r, originals_in, probe, e.name))
+                found.append((n, log_r, originals_in, probe, e.name, words))
     # First as if every rule whose words occur matched; if that is not
     # enough, drop the rules whose spun form's text does not occur.
     untouched_all = None
@@ -384,8 +391,11 @@ def _under(text: str, lexicon: Lexicon, screen: _Screen, get_table, limit: float
         cheap = 0.0      # sum of sqrt(n) * max(0, log r): the bound without untouched words
         terms = []       # (sqrt(n), r) of rules with r > 1
         covered = 0      # most untouched originals all possible matches can cover
-        for n, log_r, originals_in, _, _ in found:
+        matchable = set()  # the words of those matches: a match covers only its own tokens
+        for n, log_r, originals_in, _, _, words in found:
             covered += n * originals_in
+            if originals_in:
+                matchable.update(words)
             if log_r > 0:
                 cheap += math.sqrt(n) * log_r
                 terms.append((math.sqrt(n), math.exp(log_r)))
@@ -398,10 +408,34 @@ def _under(text: str, lexicon: Lexicon, screen: _Screen, get_table, limit: float
         if untouched_all is None:
             exact = Counter(text_words)
             untouched_all = sum(exact[w] for w in exact.keys() & screen.originals) - 2 * len(spans)
-        untouched = untouched_all - covered
+        # (each untouched token is covered once, whichever rules could match it)
+        untouched = untouched_all - min(covered, sum(exact[w] for w in matchable & screen.originals))
         if untouched > 0 and _max_gain(terms, untouched, limit) < limit:
             return True
     return False
+
+
+def _in_names(text: str) -> Counter:
+    """Lowercase forms of capitalised words that are surely parts of names in
+    ``text``, counted: a space (no line break) parts each from a word, a
+    number or a mark that neither ends a sentence nor opens a quote, so it
+    is no sentence start and :func:`respin.candidates._name_protected`
+    protects any match holding it (and an acronym anywhere). A rule that is
+    not a ``name`` rule matches none of them in the pass whose gate the
+    screen bounds: names open only once that gate is open. Empty when some
+    line has no lowercase letter (a shouted line protects no name)."""
+    found = [w for w in _MID_SENTENCE_WORD.findall(text) if w[:1].isupper()]
+    if not found or any(_LOWER.search(line) is None and _WORD.search(line)
+                        for line in text.split("\n")):
+        return Counter()
+    return Counter(map(str.lower, found))
+
+
+#: A word after horizontal space that follows a character which is neither
+#: whitespace nor a sentence end (candidates._SENTENCE_END) nor an opener
+#: (candidates._OPENERS): openers and marks are passed over as "maybe a
+#: sentence start", which only makes the bound looser.
+_MID_SENTENCE_WORD = re.compile(r"(?<=[^\s.!?:;•|“\"‘'(\[«])[^\S\n]+(" + WORD_PATTERN + ")")
 
 
 def _max_gain(terms: list[tuple[float, float]], untouched: int,
