@@ -296,22 +296,17 @@ def test_learned_lexicon_alone_restores_the_pair(tmp_path):
     assert _restored_recall(tmp_path, exclude_known=False, use_default_lexicon=False) >= 0.75
 
 
-def test_learn_then_restore_recovers_most_substitutions(tmp_path):
-    # the learned file beside the shipped lexicon: new rows, and `refine` rows
-    # that add this pair's counts to the shipped rows; the scorer reads the
-    # counts (resolve.observed_log_odds). Issue 12 asks 0.90. Measured
-    # 2026-12-02 with the lexicon learned from 292 real pairs: 33 or 34 of 37
-    # (0.89-0.92) depending on one margin ("nationwide" -> "national": 1.9-2.0
-    # against the threshold 2.0), no wrong edit; the misses are words the
-    # family's counts make coin flips ("nationwide": 19 spins, 15 own uses;
-    # "nation": 40 and 36; "throughout": across 38, during 35)
-    assert _restored_recall(tmp_path, exclude_known=False) >= 0.85
-
-
-@pytest.mark.xfail(strict=True, reason="issue 12 asks 0.90 of this pair's substitutions; measured "
-                   "33 of 37 (0.892) with the 292-pair lexicon and counted document evidence: "
-                   "'nationwide' -> 'national' scores 1.9 against the threshold 2.0 (not met)")
 def test_learn_then_restore_recovers_90_percent(tmp_path):
+    # issue 12: learning from a pair and restoring its spun text recovers at
+    # least 90% of its substitutions. The learned file sits beside the shipped
+    # lexicon: new rows, and `refine` rows that add this pair's counts to the
+    # shipped rows; the scorer reads the counts (resolve.observed_log_odds).
+    # Measured 2026-12-02 with the lexicon learned from 442 real pairs: 34 of
+    # 37 (0.919), no wrong edit (292 pairs: 33, 0.892). The misses are words
+    # the family's counts make coin flips: "increase" -> "raise" (boom 4,
+    # expand 4, boost 3, extend 3, raise 2), and "throughout the nation" ->
+    # "across the country" (throughout: across 52, during 57; nation: 65 spins,
+    # 46 own uses)
     assert _restored_recall(tmp_path, exclude_known=False) >= 0.9
 
 
@@ -370,9 +365,10 @@ def test_min_count_and_source():
 def test_min_rate_drops_spun_forms_authors_write_and_originals_left_alone():
     # "within" for "in" once, "in" kept seven times: rate 1/8; "stated" for "said"
     # twice, "said" never kept, "stated" never the author's: rate 1
-    spun = ("Officials stated within the week that the plan, in its current form, would pass in "
+    # ("within days": "within the" -> "in the" is a shipped phrase row, learned whole)
+    spun = ("Officials stated within days that the plan, in its current form, would pass in "
             "the House in June; in a statement in May, aides stated in private that it was in doubt.")
-    orig = ("Officials said in the week that the plan, in its current form, would pass in "
+    orig = ("Officials said in days that the plan, in its current form, would pass in "
             "the House in June; in a statement in May, aides said in private that it was in doubt.")
     rows = {e.spun: e for e in learn([("r", spun, orig)]).entries}
     assert rows["within"].counts == (1,) and rows["within"].kept == (7,)

@@ -13,7 +13,7 @@ from respin.fixes import _analyse, _open_names
 
 # Written for this test: a spun report whose spinner rewrote the words of names
 # too ("Harlan Corridor of Fame", "Lincoln Regulation Faculty"), as the family
-# met on real pages does. None of these capitalised forms is a `name` row.
+# met on real pages does. "Regulation" has no `name` row.
 SPUN_NAMES = (
     "Officers stated the Riverside Group Middle will reopen subsequent month after the storm, "
     "and the Harlan Corridor of Fame will stay closed. The authorities stated the price range for "
@@ -33,10 +33,17 @@ def test_auto_restores_names_the_spinner_rewrote():
 
 
 def test_protect_never_edits_names():
-    out = fix_text(SPUN_NAMES, names="protect")
-    assert "the Harlan Corridor of Fame" in out
-    assert "the Lincoln Regulation School" in out  # "Regulation Faculty" is a learned name row
-    assert "Officials said" in out  # the rest is restored
+    # in a name, "protect" applies only `name` rows (some of these forms are
+    # learned name rows: "Corridor" -> "Hall"); "edit" reads the rest as words
+    protect = fix_and_explain(SPUN_NAMES, names="protect")
+    edit = fix_and_explain(SPUN_NAMES, names="edit")
+    name_rows = {e.id for e in default_lexicon().entries if e.name}
+    in_names = [e for e in protect.edits
+                if e.before[:1].isupper() and SPUN_NAMES[:e.start].rstrip()[-1:] not in ("", ".", "\n")]
+    assert in_names and all(e.rule in name_rows for e in in_names)
+    assert "the Lincoln Regulation Faculty" in protect.text  # no name row for "Regulation"
+    assert "the Lincoln Law School" in edit.text
+    assert "Officials said" in protect.text  # the rest is restored
 
 
 def test_auto_keeps_names_the_document_gives_no_reason_to_open(monkeypatch):

@@ -203,8 +203,8 @@ def test_auto_rarely_touches_clean_quotes_in_a_spun_document():
     and one to four clean sentences in quotes, shuffled, 400 seeded mixtures.
     Not a law but a rate: the unlock is a statistical judgement (measured
     2026-12-02: 2 of these 400; on 765 mixtures of all long dev paragraphs, 3,
-    against 171 of 735 with the same sentences unquoted). "protect" never
-    edits there."""
+    against 171 of 735 with the same sentences unquoted; with the 442-pair
+    lexicon 5 at the 3-nat bar, 3 at 4 nats). "protect" never edits there."""
     import random
 
     rnd = random.Random(20261202)

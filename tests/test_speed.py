@@ -66,8 +66,12 @@ spun_sentence = st.builds(_sentence, st.lists(piece, min_size=1, max_size=12),
 quoted = st.builds(lambda s, q: q[0] + s + q[1], spun_sentence,
                    st.sampled_from([("“", "”"), ('"', '"'), ("‘", "’"), ("“", "")]))
 artifact = st.builds(lambda a, n: _fill(a, n), st.sampled_from(ARTIFACTS), st.integers(0, 99))
+# spun words capitalised in mid-sentence, as in names ("the Nationwide Well being
+# Officers"): the screen counts them as protected for non-name rules
+titled = st.builds(lambda s, lead: lead + s.title(), spun_sentence,
+                   st.sampled_from(["the ", "said ", "In 2024 the ", "", "U.S. ", "5 "]))
 block = st.one_of(st.sampled_from(CLEAN), st.sampled_from(CLEAN), st.sampled_from(CLEAN),
-                  spun_sentence, quoted, artifact,
+                  spun_sentence, quoted, artifact, titled,
                   st.just("http://example.com/provide-chain"), st.just("@officers #stated"))
 mixture = st.builds(lambda bs, seps: "".join(b + s for b, s in zip(bs, seps)),
                     st.lists(block, min_size=1, max_size=30),
@@ -97,11 +101,12 @@ def test_clean_mixtures_mostly_take_the_fast_path():
     # The screen's bound is per rule; since counted rows weigh what real pages
     # showed (detect.COUNTED_EVIDENCE_CAP), a clean mixture heavy in words the
     # family spins ("however", "company") can exceed it and take the full
-    # pipeline (same output, slower). Measured 2026-12-02: 388 of these 400.
+    # pipeline (same output, slower). Measured 2026-12-02: 388 of these 400;
+    # 368 with the 442-pair lexicon.
     import random
     rnd = random.Random(1)
     texts = [" ".join(rnd.choice(CLEAN) for _ in range(rnd.randint(1, 40))) + "\n" for _ in range(400)]
-    assert sum(nothing_to_do(t, LEX) for t in texts) >= 380
+    assert sum(nothing_to_do(t, LEX) for t in texts) >= 360
 
 
 @given(mixture, st.sampled_from([0.0, 1.0, 4.0]))
@@ -159,9 +164,15 @@ def test_every_clean_corpus_text_takes_the_fast_path(suites):
               for p in sorted((ROOT / "benchmarks" / "corpora").glob("*/*.orig.txt"))]
     assert len(clean) >= 30
     for name, text in clean:
-        assert nothing_to_do(text, LEX), name
         assert fix_text(text) == text
-    assert nothing_to_do("\n".join(t for _, t in clean), LEX)
+    # The screen is an upper bound: a clean text dense in words the family
+    # spins can exceed it and take the full pipeline (same output, slower).
+    # Measured 2026-12-02 with the 442-pair lexicon: 1 of these 54 texts
+    # (clean/19: bound 11.1 nats against the gate's 10, the pipeline's own
+    # log-ratio 4.4); 6 of 368 clean texts with the real originals (was 18
+    # before mid-sentence capitals and each covered token once were counted).
+    slow = [name for name, text in clean if not nothing_to_do(text, LEX)]
+    assert len(slow) <= 1, slow
 
 
 def test_every_spun_corpus_text_goes_the_full_way(suites):
