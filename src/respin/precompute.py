@@ -349,7 +349,6 @@ def _under(text: str, lexicon: Lexicon, screen: _Screen, get_table, limit: float
     text_words = _WORD.findall(text)
     seq = list(map(str.lower, text_words))  # each word lowered alone, as the matcher does
     counts = Counter(seq)
-    in_names = _in_names(text)
     neighbours = Counter(zip(seq, seq[1:]))
     found = []           # (n, log r, originals_in, probe, name) of rules whose words occur
     table = ratios = None
@@ -361,8 +360,6 @@ def _under(text: str, lexicon: Lexicon, screen: _Screen, get_table, limit: float
                 n = neighbours[pairs[0]]
             else:
                 n = min(neighbours[p] for p in pairs)
-            if in_names and not e.name:
-                n = min(n, *(counts[w] - in_names[w] for w in words))
             if not n:
                 continue
             if artifact:
@@ -383,11 +380,12 @@ def _under(text: str, lexicon: Lexicon, screen: _Screen, get_table, limit: float
             if log_r > 0 or originals_in:
                 found.append((n, log_r, originals_in, probe, e.name, words))
     # First as if every rule whose words occur matched; if that is not
-    # enough, drop the rules whose spun form's text does not occur.
-    untouched_all = None
-    for check_probes in (False, True):
-        if check_probes:
-            found = [f for f in found if _occurs(f[3], haystack, f[4])]
+    # enough, drop the rules whose spun form's text does not occur; then
+    # leave out what they could only match inside names.
+    untouched: list[int] = []   # the untouched originals (lowercase exact tokens), when asked
+    exact: Counter = Counter()
+
+    def bounded(found: list) -> bool:
         cheap = 0.0      # sum of sqrt(n) * max(0, log r): the bound without untouched words
         terms = []       # (sqrt(n), r) of rules with r > 1
         covered = 0      # most untouched originals all possible matches can cover
@@ -402,17 +400,30 @@ def _under(text: str, lexicon: Lexicon, screen: _Screen, get_table, limit: float
         if cheap < limit:
             return True
         if cheap == math.inf:
-            continue
+            return False
         # Untouched originals pull the best rate down: count the lowercase
-        # ones (exact tokens), less any a match or a blanked span's edge could take.
-        if untouched_all is None:
-            exact = Counter(text_words)
-            untouched_all = sum(exact[w] for w in exact.keys() & screen.originals) - 2 * len(spans)
-        # (each untouched token is covered once, whichever rules could match it)
-        untouched = untouched_all - min(covered, sum(exact[w] for w in matchable & screen.originals))
-        if untouched > 0 and _max_gain(terms, untouched, limit) < limit:
-            return True
-    return False
+        # ones (exact tokens), less any a match or a blanked span's edge could take
+        # (each token once, whichever rules could match it).
+        if not untouched:
+            exact.update(text_words)
+            untouched.append(sum(exact[w] for w in exact.keys() & screen.originals) - 2 * len(spans))
+        left = untouched[0] - min(covered, sum(exact[w] for w in matchable & screen.originals))
+        return left > 0 and _max_gain(terms, left, limit) < limit
+
+    if bounded(found):
+        return True
+    found = [f for f in found if _occurs(f[3], haystack, f[4])]
+    if bounded(found):
+        return True
+    in_names = _in_names(text)
+    if not in_names:
+        return False
+    refined = []
+    for f in found:
+        n = f[0] if f[4] else min(f[0], *(counts[w] - in_names[w] for w in f[5]))
+        if n > 0:
+            refined.append((n, *f[1:]))
+    return bounded(refined)
 
 
 def _in_names(text: str) -> Counter:
