@@ -138,8 +138,14 @@ class DocumentEvidence:
 
     @property
     def probability(self) -> float:
-        z = SPUN_PRIOR_LOGODDS + EVIDENCE_WEIGHT * self.log_ratio
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return spin_probability(self.log_ratio)
+
+
+def spin_probability(log_ratio: float) -> float:
+    """:attr:`DocumentEvidence.probability` of a segment whose document-level
+    log-ratio is ``log_ratio`` (all it depends on)."""
+    z = SPUN_PRIOR_LOGODDS + EVIDENCE_WEIGHT * log_ratio
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def _key(c: Candidate) -> tuple:

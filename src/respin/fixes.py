@@ -28,7 +28,7 @@ from .candidates import (_OPENERS, _QUOTE_OPEN, _START_END, Segment, analyse, fi
                          protected_mask)
 from .tokens import _MARKS, _TOKEN, NUM_KEY, gap_key, is_number, token_arrays, tokenize
 from .config import Config, check_text, config_from_kwargs
-from .detect import _document_level, estimate
+from .detect import _document_level, estimate, spin_probability
 from .edits import Edit, ExplainedText, apply_edits, article_for, transfer_case
 from .precompute import inert_tokens, nothing_to_do, optimised
 from .resolve import AMBIGUOUS_GATE, Decision, resolve
@@ -372,15 +372,20 @@ def explain_segment(text: str, config: Config, glued: bool = False) -> Explained
     if not segment.candidates:
         return ExplainedText(text, [])
     model = context_model()
-    evidence = estimate(segment, lexicon, model)
-    if config.quotes == "auto" and evidence.probability >= AMBIGUOUS_GATE and _has_quote(text):
+    # The reopenings below are judged on the document-level log-ratio alone;
+    # the rest of the evidence (rates, each match's share) is estimated once,
+    # for the segment they leave (estimate with the level it already has is
+    # estimate of that segment: the same values).
+    level = _document_level(segment, lexicon, model)
+    if config.quotes == "auto" and spin_probability(level.log_ratio) >= AMBIGUOUS_GATE \
+            and _has_quote(text):
         # a spun document: did its spinner rewrite quoted speech too?
-        segment, evidence, quotes, held = _unlock_quotes(text, segment, evidence, lexicon, model,
-                                                         glued, held)
-    if config.names == "auto" and evidence.probability >= AMBIGUOUS_GATE:
+        segment, level, quotes, held = _unlock_quotes(text, segment, level, lexicon, model,
+                                                      glued, held)
+    if config.names == "auto" and spin_probability(level.log_ratio) >= AMBIGUOUS_GATE:
         # ... and the capitalised words of names?
-        segment, evidence, names = _unlock_names(text, segment, evidence, lexicon, model, glued,
-                                                 held)
+        segment, level, names = _unlock_names(text, segment, level, lexicon, model, glued, held)
+    evidence = estimate(segment, lexicon, model, level=level)
     decisions = resolve(segment, lexicon, model, evidence, config.threshold)
     edits = _edits_for(segment, decisions, config)
     while edits:
@@ -472,28 +477,31 @@ def _merge_found(candidates: list, found: list, ranges: list[list[int]], glued: 
     return sorted(kept + found, key=_START_END)
 
 
-def _unlock_quotes(text: str, segment: Segment, evidence, lexicon, model, glued: bool,
+def _unlock_quotes(text: str, segment: Segment, level, lexicon, model, glued: bool,
                    held: list | None = None):
     """The segment with quoted speech unprotected, if its evidence says the
-    spinner rewrote quotes too; else the segment as it was. (With the
-    matches ``held`` as parts of names, and those of the segment returned.)"""
+    spinner rewrote quotes too; else the segment as it was; with its
+    document level (:func:`respin.detect._document_level`, ``level`` being
+    the segment's). (With the matches ``held`` as parts of names, and those
+    of the segment returned.)"""
     opened, opened_held = _open_quotes_held(text, segment, lexicon, glued, held)
-    segment, evidence, protect = _unlock(segment, evidence, opened, lexicon, model,
-                                         QUOTE_UNLOCK_LOG_RATIO)
-    return segment, evidence, protect, held if protect else opened_held
+    segment, level, protect = _unlock(segment, level, opened, lexicon, model,
+                                      QUOTE_UNLOCK_LOG_RATIO)
+    return segment, level, protect, held if protect else opened_held
 
 
-def _unlock(segment: Segment, evidence, opened: Segment, lexicon, model, bar: float):
-    """``opened`` (the segment with more matches) and its evidence if reading
-    them raises the document's spin log-ratio by at least ``bar`` nats, else
-    ``segment`` and ``evidence`` as they were; and whether the segment kept
-    its protection (True) or is the opened one (False)."""
+def _unlock(segment: Segment, level, opened: Segment, lexicon, model, bar: float):
+    """``opened`` (the segment with more matches) and its document level if
+    reading them raises the document's spin log-ratio by at least ``bar``
+    nats, else ``segment`` and ``level`` (its document level) as they were;
+    and whether the segment kept its protection (True) or is the opened one
+    (False)."""
     if len(opened.candidates) == len(segment.candidates):
-        return segment, evidence, True
-    level = _document_level(opened, lexicon, model)  # its log-ratio decides; estimate reuses it
-    if level.log_ratio - evidence.log_ratio < bar:
-        return segment, evidence, True
-    return opened, estimate(opened, lexicon, model, level=level), False
+        return segment, level, True
+    more = _document_level(opened, lexicon, model)  # its log-ratio decides; estimate reuses it
+    if more.log_ratio - level.log_ratio < bar:
+        return segment, level, True
+    return opened, more, False
 
 
 #: Evidence, in nats of spin log-ratio, that the capitalised words of names
@@ -536,12 +544,13 @@ def _open_names(text: str, segment: Segment, lexicon, glued: bool,
     return segment._replace(candidates=_merge_found(segment.candidates, found, ranges, glued))
 
 
-def _unlock_names(text: str, segment: Segment, evidence, lexicon, model, glued: bool,
+def _unlock_names(text: str, segment: Segment, level, lexicon, model, glued: bool,
                   held: list | None = None):
     """The segment with names unprotected, if its evidence says the spinner
     rewrote names too; else the segment as it was (and whether names stay
-    protected). ``held``: as for :func:`_open_names`."""
-    return _unlock(segment, evidence, _open_names(text, segment, lexicon, glued, held), lexicon,
+    protected); with its document level, as for :func:`_unlock_quotes`.
+    ``held``: as for :func:`_open_names`."""
+    return _unlock(segment, level, _open_names(text, segment, lexicon, glued, held), lexicon,
                    model, NAME_UNLOCK_LOG_RATIO)
 
 
