@@ -231,3 +231,53 @@ def test_estimate_reusing_the_document_level_equals_estimate():
             whole = estimate(seg, LEX, model)
             assert level.log_ratio == whole.log_ratio
             assert estimate(seg, LEX, model, level=level) == whole
+
+
+# -- the reopenings' document level (fourth round) --------------------------------
+
+@given(st.lists(_pair, min_size=1, max_size=6).flatmap(
+           lambda pool: st.lists(st.sampled_from(pool), min_size=1, max_size=80)),
+       st.sampled_from([0, 1, 4, 37, 1000]), st.sampled_from([0.25, 1.0, 0.7071067811865475]),
+       st.sampled_from([0.0, 0.01, 0.2, 0.5, 0.9, 0.999]),
+       st.sampled_from([-1.0, -1e-3, 0.0, 1e-6, 1e-3, 0.5, 3.0, 100.0]))
+def test_log_ratio_below_never_proves_a_falsehood(pairs, untouched, w, rho0, offset):
+    # "the log-ratio stays under value" is only ever claimed when true, for
+    # values on both sides of it and close to it, and from any starting rate
+    from respin.detect import RATE_PRIOR_UNTOUCHED, _log_ratio_below, _loglik
+    weights = [w if k % 2 else 1.0 for k in range(len(pairs))]
+    rho = _best_rate(pairs, untouched + RATE_PRIOR_UNTOUCHED, weights)
+    log_ratio = _loglik(pairs, untouched, rho, weights) - _loglik(pairs, untouched, 0.0, weights)
+    value = log_ratio + offset
+    if _log_ratio_below(pairs, untouched, weights, value, rho0):
+        assert log_ratio < value
+
+
+def test_log_ratio_below_proves_a_clear_case():
+    # a check that can fail: far under the value, the bound proves it
+    from respin.detect import _log_ratio_below
+    pairs = [(1.0, 2.0)] * 30 + [(2.0, 1.0)] * 10
+    assert _log_ratio_below(pairs, 5, [1.0] * 40, 1e3, 0.5)
+    assert not _log_ratio_below(pairs, 5, [1.0] * 40, -1.0, 0.5)  # a log-ratio is never negative
+
+
+def test_document_level_below_is_none_only_under_the_value():
+    model = context_model()
+    for text in (SPUN, SPUN * 5, "“The financial outlook stays important,” officers stated. " * 4):
+        seg = analyse(text, LEX, False)
+        level = _document_level(seg, LEX, model)
+        for offset in (-5.0, -1e-3, 1e-3, 5.0, 1e3):
+            got = _document_level(seg, LEX, model, below=(level.log_ratio + offset, 0.3))
+            assert got is None or got == level
+            if got is None:
+                assert offset > 0
+        assert _document_level(seg, LEX, model, below=(level.log_ratio + 1e3, level.rho_all)) is None
+
+
+def test_loglik_at_c_speed_equals_the_loop():
+    from respin.detect import _loglik
+    pairs = [(1e-9, 3e-7), (0.5, 0.9), (2e-5, 1.0), (0.02, 7.0)] * 25
+    weights = [1.0, 0.7071067811865475, 0.25, 1.0] * 25
+    for rho in (0.0, 1e-9, 0.3, 0.999):
+        with reference_mode():
+            want = _loglik(pairs, 17, rho, weights)
+        assert _loglik(pairs, 17, rho, weights) == want

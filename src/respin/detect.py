@@ -37,7 +37,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import compress, filterfalse, repeat
-from operator import add, mul, truediv
+from operator import add, mul, sub, truediv
 from typing import NamedTuple
 
 from .candidates import Candidate, Segment, _name_protected, analyse
@@ -528,9 +528,76 @@ class _GroupedSlope:
 def _loglik(pairs: Sequence[tuple[float, float]], untouched: int, rho: float,
             weights: Sequence[float]) -> float:
     total = untouched * math.log1p(-rho) if rho < 1 else -math.inf
-    for (a, b), w in zip(pairs, weights):
-        total += w * math.log((1.0 - rho) * a + rho * b)
-    return total
+    if not optimised():
+        for (a, b), w in zip(pairs, weights):
+            total += w * math.log((1.0 - rho) * a + rho * b)
+        return total
+    if not pairs:
+        return total
+    # the same operations in the same order, at C speed: each term
+    # w * log((1 - rho) * a + rho * b), added to the total one by one
+    as_, bs = zip(*pairs)
+    inner = map(add, map(mul, repeat(1.0 - rho), as_), map(mul, repeat(rho), bs))
+    return functools.reduce(add, map(mul, weights, map(math.log, inner)), total)
+
+
+def _log_ratio_below(pairs: Sequence[tuple[float, float]], untouched: int,
+                     weights: Sequence[float], value: float, rho0: float) -> bool:
+    """Whether :func:`_document_level`'s log-ratio for these pairs, weights
+    and untouched count is proven to stay under ``value`` (False: not
+    proven), from a few looks starting at the rate ``rho0``.
+
+    The log-ratio is ``g(rho_all)`` with ``g(rho) = L(rho) - L(0)``, ``L``
+    as :func:`_loglik` sums it and ``rho_all`` in ``[0, 0.999]``. ``g`` is
+    concave there (a sum of non-negative multiples of logs of positive
+    affine functions, and ``untouched * log(1 - rho)``), so its tangent at
+    any ``rho`` lies above it: ``g <= g(rho) + g'(rho) (r - rho)`` for every
+    ``r``, largest at 0 or 0.999 by the sign of ``g'(rho)``. Newton steps on
+    ``g'`` move ``rho`` towards the maximum, where the bound is tightest.
+    The terms are grouped as :class:`_GroupedSlope` groups them and summed
+    exactly rounded; the bound adds 1e-6 of the sum of every term's
+    magnitude, far more than the rounding of these sums and of
+    :func:`_loglik`'s two (about ``n`` roundoffs of the same magnitudes).
+    """
+    if not 0.0 <= rho0 <= 0.999 or untouched < 0 or not pairs:
+        return False
+    groups = Counter(zip(map(id, pairs), weights))
+    by_id = dict(zip(map(id, pairs), pairs))
+    mws, as_, bs = [], [], []
+    for (i, w), m in groups.items():
+        a, b = by_id[i]
+        if not (a > 0.0 and b >= 0.0 and w >= 0.0 and math.isfinite(a) and math.isfinite(b)
+                and math.isfinite(w)):
+            return False
+        mws.append(m * w)
+        as_.append(a)
+        bs.append(b)
+    las = list(map(math.log, as_))
+    mag_a = math.fsum(map(mul, mws, map(abs, las)))
+    dbs = list(map(sub, bs, as_))
+    rho = rho0
+    for _ in range(4):
+        keep = 1.0 - rho
+        ds = list(map(add, map(mul, repeat(keep), as_), map(mul, repeat(rho), bs)))
+        lds = list(map(math.log, ds))
+        lu = math.log1p(-rho)
+        g0 = untouched * lu + math.fsum(map(mul, mws, map(sub, lds, las)))
+        slopes = list(map(truediv, map(mul, mws, dbs), ds))
+        g1 = math.fsum(slopes) - untouched / keep
+        mag = (untouched * abs(lu) + untouched / keep + mag_a + math.fsum(map(mul, mws, map(abs, lds)))
+               + math.fsum(map(abs, slopes)))
+        ceiling = g0 + g1 * ((0.999 if g1 > 0.0 else 0.0) - rho)
+        if not (math.isfinite(ceiling) and math.isfinite(mag)):
+            return False
+        if ceiling + 1e-6 * (1.0 + mag) < value:
+            return True
+        if g0 >= value:  # g reaches value here: no bound can prove less
+            return False
+        g2 = -math.fsum(map(truediv, map(mul, slopes, dbs), ds)) - untouched / (keep * keep)
+        if not g2 < 0.0:
+            return False
+        rho = min(max(rho - g1 / g2, 0.0), 0.999)
+    return False
 
 
 def _repeat_weights(candidates: Sequence[Candidate]) -> list[float]:
@@ -587,7 +654,12 @@ def _untouched_candidates(text: str, arrays, lexicon: Lexicon) -> list[int]:
     return found
 
 
-def _document_level(segment: Segment, lexicon: Lexicon, model: ContextModel) -> _DocumentLevel:
+def _document_level(segment: Segment, lexicon: Lexicon, model: ContextModel,
+                    below: tuple[float, float] | None = None) -> _DocumentLevel | None:
+    """The document-level evidence of ``segment``. ``below``: ``(value,
+    rho0)``; then None instead when the log-ratio is proven to stay under
+    ``value`` (:func:`_log_ratio_below`, starting at the rate ``rho0``; on the
+    optimised path only: the rate search and the log-likelihoods are skipped)."""
     text, tokens = segment.text, segment.tokens
     covered = bytearray(len(tokens))
     for c in segment.candidates:
@@ -629,6 +701,9 @@ def _document_level(segment: Segment, lexicon: Lexicon, model: ContextModel) -> 
         evidence_pairs = [(a, sum(b for _, b in outs)) for _, (a, outs) in both]
         pairs = [(a, sum(b for _, b in outs)) for a, outs in (raw for raw, _ in both)]
     weights = _repeat_weights(segment.candidates)
+    if below is not None and optimised() \
+            and _log_ratio_below(evidence_pairs, n_untouched, weights, *below):
+        return None
     # Document-level evidence uses every untouched original ...
     rho_all = _best_rate(evidence_pairs, n_untouched + RATE_PRIOR_UNTOUCHED, weights)
     log_ratio = (_loglik(evidence_pairs, n_untouched, rho_all, weights)

@@ -498,8 +498,11 @@ def _unlock(segment: Segment, level, opened: Segment, lexicon, model, bar: float
     (False)."""
     if len(opened.candidates) == len(segment.candidates):
         return segment, level, True
-    more = _document_level(opened, lexicon, model)  # its log-ratio decides; estimate reuses it
-    if more.log_ratio - level.log_ratio < bar:
+    # its log-ratio decides (estimate reuses it); None: proven to fall short
+    # of the bar (a generous margin under it, far beyond any rounding)
+    short = level.log_ratio + bar - 1e-6 * (1.0 + abs(level.log_ratio) + abs(bar))
+    more = _document_level(opened, lexicon, model, below=(short, level.rho_all))
+    if more is None or more.log_ratio - level.log_ratio < bar:
         return segment, level, True
     return opened, more, False
 
