@@ -281,3 +281,36 @@ def test_loglik_at_c_speed_equals_the_loop():
         with reference_mode():
             want = _loglik(pairs, 17, rho, weights)
         assert _loglik(pairs, 17, rho, weights) == want
+
+
+def test_cluster_shapes_score_every_reading_as_the_cluster_does():
+    # the shape (valid readings, masks, untouched groups, standing artifacts)
+    # is shared by clusters of one shape; every reading scores as the
+    # reference cluster scores it, bit for bit, and so do the decisions
+    import itertools
+
+    from respin.resolve import _Cluster, _clusters, _decide, _SegmentTerms, _split
+
+    text = ("1000's 1 percent by way of Getty Photos, alternatively thought of enterprise "
+            "mannequin on account of the undeniable fact that the financial competitors stated. ") + SPUN
+    seg = analyse(text, LEX)
+    model = context_model()
+    ev = estimate(seg, LEX, model)
+    shared = _SegmentTerms(seg, LEX, model, ev)
+    checked = invalid = 0
+    for cluster in _clusters(seg.candidates):
+        for part in _split(cluster):
+            if len(part) < 2:
+                continue
+            shaped = _Cluster(part, seg, LEX, model, ev, shared)
+            assert shaped.shape is not None
+            with reference_mode():
+                plain = _Cluster(part, seg, LEX, model, ev)
+                want_decisions = _decide(plain, 0.0)
+            for reading in itertools.product(*[range(-1, len(c.originals)) for c in part]):
+                want = plain.score_and_mask(reading)
+                assert shaped.score_and_mask(reading) == want, reading
+                checked += 1
+                invalid += want is None
+            assert _decide(shaped, 0.0) == want_decisions
+    assert checked > 20 and invalid > 0
