@@ -273,16 +273,6 @@ def test_document_level_below_is_none_only_under_the_value():
         assert _document_level(seg, LEX, model, below=(level.log_ratio + 1e3, level.rho_all)) is None
 
 
-def test_loglik_at_c_speed_equals_the_loop():
-    from respin.detect import _loglik
-    pairs = [(1e-9, 3e-7), (0.5, 0.9), (2e-5, 1.0), (0.02, 7.0)] * 25
-    weights = [1.0, 0.7071067811865475, 0.25, 1.0] * 25
-    for rho in (0.0, 1e-9, 0.3, 0.999):
-        with reference_mode():
-            want = _loglik(pairs, 17, rho, weights)
-        assert _loglik(pairs, 17, rho, weights) == want
-
-
 def test_cluster_shapes_score_every_reading_as_the_cluster_does():
     # the shape (valid readings, masks, untouched groups, standing artifacts)
     # is shared by clusters of one shape; every reading scores as the

@@ -339,8 +339,10 @@ def _counted_ratio(entry: Entry, lexicon: Lexicon, a: float, b: float) -> float 
 
 
 def _best_rate(pairs: Sequence[tuple[float, float]], untouched: float,
-               weights: Sequence[float] | None = None) -> float:
-    """argmax over rho of sum w log((1-rho)A + rho B) + untouched*log(1-rho)."""
+               weights: Sequence[float] | None = None, groups: Counter | None = None) -> float:
+    """argmax over rho of sum w log((1-rho)A + rho B) + untouched*log(1-rho).
+
+    ``groups``: ``Counter(zip(map(id, pairs), weights))``, if the caller has it."""
     ws = weights or [1.0] * len(pairs)
     # w * (b - a) once per pair, not once per bisection step: the same
     # floating-point operations in the same order, so the same slope
@@ -358,7 +360,7 @@ def _best_rate(pairs: Sequence[tuple[float, float]], untouched: float,
     slope = exact_slope
     grouped = None
     if optimised() and len(pairs) > 16:
-        grouped = _GroupedSlope.of_pairs(pairs, ws, untouched, exact_slope)
+        grouped = _GroupedSlope.of_pairs(pairs, ws, untouched, exact_slope, groups)
         slope = grouped
     if not pairs or slope(0.0) <= 0.0:
         return 0.0
@@ -424,11 +426,13 @@ class _GroupedSlope:
 
     @classmethod
     def of_pairs(cls, pairs: Sequence[tuple[float, float]], weights: Sequence[float],
-                 untouched: float, exact_slope):
+                 untouched: float, exact_slope, groups: Counter | None = None):
         """The same from :func:`_best_rate`'s pairs and weights, grouped by
         pair object and weight (a rule's matches share their pair object, from
-        the rule constants), each term ``w * (b - a)`` computed as there."""
-        groups = Counter(zip(map(id, pairs), weights))
+        the rule constants), each term ``w * (b - a)`` computed as there.
+        ``groups``: that grouping, if the caller has it."""
+        if groups is None:
+            groups = Counter(zip(map(id, pairs), weights))
         by_id = dict(zip(map(id, pairs), pairs))
         unique = [(m * (w * (b - a)), a, b)
                   for (i, w), m in groups.items() for a, b in (by_id[i],)]
@@ -528,24 +532,21 @@ class _GroupedSlope:
 def _loglik(pairs: Sequence[tuple[float, float]], untouched: int, rho: float,
             weights: Sequence[float]) -> float:
     total = untouched * math.log1p(-rho) if rho < 1 else -math.inf
-    if not optimised():
-        for (a, b), w in zip(pairs, weights):
-            total += w * math.log((1.0 - rho) * a + rho * b)
-        return total
-    if not pairs:
-        return total
-    # the same operations in the same order, at C speed: each term
-    # w * log((1 - rho) * a + rho * b), added to the total one by one
-    as_, bs = zip(*pairs)
-    inner = map(add, map(mul, repeat(1.0 - rho), as_), map(mul, repeat(rho), bs))
-    return functools.reduce(add, map(mul, weights, map(math.log, inner)), total)
+    # (a plain loop: the same sum at C speed, map over math.log and
+    # functools.reduce, took 0.40 ms against 0.29 for 1,450 pairs; measured
+    # 2026-12-02, Python 3.11)
+    for (a, b), w in zip(pairs, weights):
+        total += w * math.log((1.0 - rho) * a + rho * b)
+    return total
 
 
 def _log_ratio_below(pairs: Sequence[tuple[float, float]], untouched: int,
-                     weights: Sequence[float], value: float, rho0: float) -> bool:
+                     weights: Sequence[float], value: float, rho0: float,
+                     groups: Counter | None = None) -> bool:
     """Whether :func:`_document_level`'s log-ratio for these pairs, weights
     and untouched count is proven to stay under ``value`` (False: not
-    proven), from a few looks starting at the rate ``rho0``.
+    proven), from a few looks starting at the rate ``rho0``. ``groups``:
+    ``Counter(zip(map(id, pairs), weights))``, if the caller has it.
 
     The log-ratio is ``g(rho_all)`` with ``g(rho) = L(rho) - L(0)``, ``L``
     as :func:`_loglik` sums it and ``rho_all`` in ``[0, 0.999]``. ``g`` is
@@ -554,47 +555,49 @@ def _log_ratio_below(pairs: Sequence[tuple[float, float]], untouched: int,
     any ``rho`` lies above it: ``g <= g(rho) + g'(rho) (r - rho)`` for every
     ``r``, largest at 0 or 0.999 by the sign of ``g'(rho)``. Newton steps on
     ``g'`` move ``rho`` towards the maximum, where the bound is tightest.
-    The terms are grouped as :class:`_GroupedSlope` groups them and summed
-    exactly rounded; the bound adds 1e-6 of the sum of every term's
-    magnitude, far more than the rounding of these sums and of
-    :func:`_loglik`'s two (about ``n`` roundoffs of the same magnitudes).
+    The terms are grouped as :class:`_GroupedSlope` groups them; the bound
+    adds 1e-6 of the sum of every term's magnitude, far more than the
+    rounding of these sums and of :func:`_loglik`'s two (each under ``n``
+    roundoffs, about 1e-16, of those magnitudes, for ``n`` terms).
     """
     if not 0.0 <= rho0 <= 0.999 or untouched < 0 or not pairs:
         return False
-    groups = Counter(zip(map(id, pairs), weights))
+    if groups is None:
+        groups = Counter(zip(map(id, pairs), weights))
     by_id = dict(zip(map(id, pairs), pairs))
-    mws, as_, bs = [], [], []
+    terms = []
+    mag_a = 0.0
+    log, isfinite = math.log, math.isfinite
     for (i, w), m in groups.items():
         a, b = by_id[i]
-        if not (a > 0.0 and b >= 0.0 and w >= 0.0 and math.isfinite(a) and math.isfinite(b)
-                and math.isfinite(w)):
+        if not (a > 0.0 and b >= 0.0 and w >= 0.0 and isfinite(a) and isfinite(b) and isfinite(w)):
             return False
-        mws.append(m * w)
-        as_.append(a)
-        bs.append(b)
-    las = list(map(math.log, as_))
-    mag_a = math.fsum(map(mul, mws, map(abs, las)))
-    dbs = list(map(sub, bs, as_))
+        mw, la = m * w, log(a)
+        mag_a += mw * abs(la)
+        terms.append((mw, a, b, la, b - a))
     rho = rho0
     for _ in range(4):
         keep = 1.0 - rho
-        ds = list(map(add, map(mul, repeat(keep), as_), map(mul, repeat(rho), bs)))
-        lds = list(map(math.log, ds))
+        g0 = g1 = g2 = mag = 0.0  # g, g' and g'' at rho; the magnitudes
+        for mw, a, b, la, db in terms:
+            d = keep * a + rho * b
+            ld = log(d)
+            g0 += mw * (ld - la)
+            slope = mw * db / d
+            g1 += slope
+            g2 -= slope * db / d
+            mag += mw * abs(ld) + abs(slope)
         lu = math.log1p(-rho)
-        g0 = untouched * lu + math.fsum(map(mul, mws, map(sub, lds, las)))
-        slopes = list(map(truediv, map(mul, mws, dbs), ds))
-        g1 = math.fsum(slopes) - untouched / keep
-        mag = (untouched * abs(lu) + untouched / keep + mag_a + math.fsum(map(mul, mws, map(abs, lds)))
-               + math.fsum(map(abs, slopes)))
+        g0 += untouched * lu
+        g1 -= untouched / keep
+        g2 -= untouched / (keep * keep)
+        mag += mag_a + untouched * abs(lu) + untouched / keep
         ceiling = g0 + g1 * ((0.999 if g1 > 0.0 else 0.0) - rho)
-        if not (math.isfinite(ceiling) and math.isfinite(mag)):
+        if not (isfinite(ceiling) and isfinite(mag)):
             return False
         if ceiling + 1e-6 * (1.0 + mag) < value:
             return True
-        if g0 >= value:  # g reaches value here: no bound can prove less
-            return False
-        g2 = -math.fsum(map(truediv, map(mul, slopes, dbs), ds)) - untouched / (keep * keep)
-        if not g2 < 0.0:
+        if g0 >= value or not g2 < 0.0:  # g reaches value here: no bound can prove less
             return False
         rho = min(max(rho - g1 / g2, 0.0), 0.999)
     return False
@@ -701,11 +704,13 @@ def _document_level(segment: Segment, lexicon: Lexicon, model: ContextModel,
         evidence_pairs = [(a, sum(b for _, b in outs)) for _, (a, outs) in both]
         pairs = [(a, sum(b for _, b in outs)) for a, outs in (raw for raw, _ in both)]
     weights = _repeat_weights(segment.candidates)
-    if below is not None and optimised() \
-            and _log_ratio_below(evidence_pairs, n_untouched, weights, *below):
-        return None
+    groups = None
+    if below is not None and optimised():
+        groups = Counter(zip(map(id, evidence_pairs), weights))  # (the rate search's too)
+        if _log_ratio_below(evidence_pairs, n_untouched, weights, *below, groups):
+            return None
     # Document-level evidence uses every untouched original ...
-    rho_all = _best_rate(evidence_pairs, n_untouched + RATE_PRIOR_UNTOUCHED, weights)
+    rho_all = _best_rate(evidence_pairs, n_untouched + RATE_PRIOR_UNTOUCHED, weights, groups)
     log_ratio = (_loglik(evidence_pairs, n_untouched, rho_all, weights)
                  - _loglik(evidence_pairs, n_untouched, 0.0, weights))
     return _DocumentLevel(untouched, n_untouched, words, both, evidence_pairs, pairs, weights,
