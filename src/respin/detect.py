@@ -627,7 +627,8 @@ def _repeat_weights(candidates: Sequence[Candidate]) -> list[float]:
     return [1.0 if e.artifact else weight[e.id] for e in entries]
 
 
-_ENTRY, _ID, _ARTIFACT = (operator.attrgetter(name) for name in ("entry", "id", "artifact"))
+_ENTRY, _ID, _ARTIFACT, _START, _END = (operator.attrgetter(name)
+                                        for name in ("entry", "id", "artifact", "start", "end"))
 
 
 class _DocumentLevel(NamedTuple):
@@ -739,12 +740,13 @@ def estimate(segment: Segment, lexicon: Lexicon, model: ContextModel,
     # not that it spins the rest less. They still lower their own rates below.
     rho = _best_rate(pairs, RATE_PRIOR_UNTOUCHED)
     # one EM step for per-original rates: expected spins of each original
-    expected: Counter[str] = Counter()
+    expected: dict[str, float] = {}
     own: dict[tuple, dict[str, float]] = {}
     # a match's shares depend only on its terms: computed once per terms
     # object (one per rule from the rule constants), the dict shared by its matches
     shares: dict[int, tuple] = {}
-    for c, (a, outs), (_, b_sum) in zip(segment.candidates, terms, pairs):
+    found_of = []  # each match's (values, share), in order
+    for (a, outs), (_, b_sum) in zip(terms, pairs):
         found = shares.get(id(outs))
         if found is None:
             denom = (1.0 - rho) * a + rho * b_sum
@@ -756,22 +758,32 @@ def estimate(segment: Segment, lexicon: Lexicon, model: ContextModel,
                     share[o] = share.get(o, 0.0) + v
                 found = values, share
             shares[id(outs)] = found
-        values, share = found
-        if values is None:
-            continue
-        for o, v in values:
-            expected[o] += v
-        key = _key(c)
-        if key in own:  # the same match twice (never from find_candidates): add up
-            merged = dict(own[key])
+        found_of.append(found)
+    # expected spins added up match by match, in order (as a Counter adds
+    # them: 0 + v is v); each match's share under its key
+    get = expected.get
+    for values, _ in found_of:
+        if values is not None:
             for o, v in values:
-                merged[o] = merged.get(o, 0.0) + v
-            own[key] = merged
-        else:
-            own[key] = share
+                expected[o] = get(o, 0.0) + v
+    cands = segment.candidates
+    keys = list(zip(map(_START, cands), map(_END, cands), map(_ID, map(_ENTRY, cands))))
+    if len(set(keys)) == len(keys):  # (always from find_candidates)
+        own = {key: share for key, (_, share) in zip(keys, found_of) if share is not None}
+    else:
+        for key, (values, share) in zip(keys, found_of):
+            if values is None:
+                continue
+            if key in own:  # the same match twice: add up
+                merged = dict(own[key])
+                for o, v in values:
+                    merged[o] = merged.get(o, 0.0) + v
+                own[key] = merged
+            else:
+                own[key] = share
     ev = DocumentEvidence(rho, log_ratio, len(pairs), n_untouched,
                           sum(1 for c in segment.candidates if c.entry.artifact), words,
-                          rho_all, dict(expected), dict(untouched), own)
+                          rho_all, expected, dict(untouched), own)
     if keep_evidence:
         for c, (a, b), w in zip(segment.candidates, evidence_pairs, weights):
             lr = w * math.log(((1.0 - rho_all) * a + rho_all * b) / a) if a > 0 else math.inf
