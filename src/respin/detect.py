@@ -36,7 +36,7 @@ import operator
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import compress, filterfalse, repeat
+from itertools import chain, compress, filterfalse, repeat
 from operator import add, mul, sub, truediv
 from typing import NamedTuple
 
@@ -624,11 +624,17 @@ def _repeat_weights(candidates: Sequence[Candidate]) -> list[float]:
     entries = list(map(_ENTRY, candidates))
     counts = Counter(map(_ID, filterfalse(_ARTIFACT, entries)))  # (at C speed)
     weight = {rule: n ** -0.5 for rule, n in counts.items()}  # once a rule, not once a match
+    artifacts = set(map(_ID, filter(_ARTIFACT, entries)))
+    if artifacts.isdisjoint(weight):  # (no rule id both ways: then read at C speed)
+        weight.update(dict.fromkeys(artifacts, 1.0))
+        return list(map(weight.__getitem__, map(_ID, entries)))
     return [1.0 if e.artifact else weight[e.id] for e in entries]
 
 
-_ENTRY, _ID, _ARTIFACT, _START, _END = (operator.attrgetter(name)
-                                        for name in ("entry", "id", "artifact", "start", "end"))
+_ENTRY, _ID, _ARTIFACT, _START, _END, _FIRST, _LAST, _ORIGINALS, _TERMS, _PAIRS = (
+    operator.attrgetter(name) for name in ("entry", "id", "artifact", "start", "end", "first",
+                                           "last", "originals", "terms", "pairs"))
+_FIRST_ITEM, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 
 class _DocumentLevel(NamedTuple):
@@ -672,9 +678,7 @@ def _document_level(segment: Segment, lexicon: Lexicon, model: ContextModel,
     ``value`` (:func:`_log_ratio_below`, starting at the rate ``rho0``; on the
     optimised path only: the rate search and the log-likelihoods are skipped)."""
     text, tokens = segment.text, segment.tokens
-    covered = bytearray(len(tokens))
-    for c in segment.candidates:
-        covered[c.first:c.last] = b"\1" * (c.last - c.first)
+    cands = segment.candidates
     untouched: Counter[str] = Counter()
     protected, forms = segment.protected, lexicon.spun_forms_per_original
     arrays = token_arrays(tokens, text)
@@ -688,10 +692,15 @@ def _document_level(segment: Segment, lexicon: Lexicon, model: ContextModel,
         # the segment's tokens (the quote reopening asks again with another
         # mask), then counted in token order at C speed
         eligible = _untouched_candidates(text, arrays, lexicon)
-        blocked = map(operator.or_, map(covered.__getitem__, eligible),
+        # the tokens the matches cover, as a set built at C speed
+        covered_set = set(chain.from_iterable(map(range, map(_FIRST, cands), map(_LAST, cands))))
+        blocked = map(operator.or_, map(covered_set.__contains__, eligible),
                       map(protected.__getitem__, eligible))
         untouched.update(compress(map(lows.__getitem__, eligible), map(operator.not_, blocked)))
     else:
+        covered = bytearray(len(tokens))
+        for c in segment.candidates:
+            covered[c.first:c.last] = b"\1" * (c.last - c.first)
         for i in compress(range(len(lows)), map(forms.__contains__, lows)):
             if covered[i] or protected[i] or lm[i] is None:
                 continue
@@ -701,12 +710,14 @@ def _document_level(segment: Segment, lexicon: Lexicon, model: ContextModel,
     n_untouched = sum(untouched.values())
     if optimised():
         table = rule_constants(lexicon, model)
-        memo, get = table.memo, table.get  # (the memo first: one call less a match)
-        consts = [memo.get((id(c.entry), c.originals)) or get(c.entry, c.originals)
-                  for c in segment.candidates]
-        both = [k.terms for k in consts]
-        evidence_pairs = [k.pairs[1] for k in consts]  # the sums below, once per rule
-        pairs = [k.pairs[0] for k in consts]
+        # (the memo first, its keys built at C speed; get fills it for the rest)
+        consts = list(map(table.memo.get, zip(map(id, map(_ENTRY, cands)), map(_ORIGINALS, cands))))
+        if None in consts:
+            consts = [k or table.get(c.entry, c.originals) for k, c in zip(consts, cands)]
+        both = list(map(_TERMS, consts))
+        rule_pairs = list(map(_PAIRS, consts))
+        evidence_pairs = list(map(_SECOND, rule_pairs))  # the sums below, once per rule
+        pairs = list(map(_FIRST_ITEM, rule_pairs))
     else:
         both = [_terms(c, lexicon, model, text) for c in segment.candidates]
         evidence_pairs = [(a, sum(b for _, b in outs)) for _, (a, outs) in both]
