@@ -304,3 +304,30 @@ def test_cluster_shapes_score_every_reading_as_the_cluster_does():
                 invalid += want is None
             assert _decide(shaped, 0.0) == want_decisions
     assert checked > 20 and invalid > 0
+
+
+def test_segment_channel_terms_written_out_equal_channel_terms():
+    # _SegmentTerms._edit_terms writes _channel_terms, the rates and the
+    # counted odds out in one loop: the same floats, bit for bit, for every
+    # match (counted rows included: the shipped lexicon's learned rows)
+    from respin.detect import _key, family_rate_logit, is_observed
+    from respin.precompute import rule_constants
+    from respin.resolve import _channel_terms, _SegmentTerms
+
+    model = context_model()
+    checked = counted = 0
+    for text in (SPUN, SPUN * 3, fix_and_explain.__doc__ or ""):
+        seg = analyse(text, LEX)
+        if not seg.candidates:
+            continue
+        ev = estimate(seg, LEX, model)
+        shared = _SegmentTerms(seg, LEX, model, ev)
+        for c in seg.candidates:
+            own = ev.own.get(_key(c), {})
+            choice = rule_constants(LEX, model).get(c.entry, c.originals).choice
+            want = _channel_terms(c, choice, ev.rates_for(c, own), shared.spun, shared.keep_base,
+                                  shared.log_spun, seg.text, model, family_rate_logit(LEX))
+            assert shared._edit_terms(c, own, choice) == want
+            checked += 1
+            counted += is_observed(c.entry)
+    assert checked > 20 and counted > 0
