@@ -613,17 +613,14 @@ class _SegmentTerms:
             word = lm[hi]
             right = (None, word) if "\n" in gaps[hi] else (word,)
         seq: list[str | None] = []
-        if "\n" in text[c.start:c.end]:  # a line break inside the match (as in _Cluster.flat)
+        if text.find("\n", c.start, c.end) >= 0:  # a line break inside the match (as in _Cluster.flat)
             for i in range(lo, hi):
                 if i > lo and "\n" in gaps[i]:
                     seq.append(None)
                 seq.append(lm[i])
         else:
             seq = lm[lo:hi]
-        total = 0.0
-        total += self.keep_base
-        if c.entry.artifact:
-            total += _LOG_ARTIFACT
+        total = self.prefix((1, 1) if c.entry.artifact else (1, 0))  # 0.0 + keep_base (+ artifact)
         seq.extend(right)
         keep = best_s = total + logp_sequence(prev, seq)
         best_r = -1
@@ -636,7 +633,8 @@ class _SegmentTerms:
                 best_s, best_r = s, r
         if best_r < 0:
             return []
-        rival = max((s for r, s in enumerate(scores) if r != best_r), default=-math.inf)
+        rival = -math.inf if len(scores) == 1 else \
+            max((s for r, s in enumerate(scores) if r != best_r), default=-math.inf)
         margin = best_s - _logaddexp(keep, rival)
         return [Decision(c, c.originals[best_r], margin)] if margin >= threshold else []
 
