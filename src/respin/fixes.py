@@ -474,10 +474,18 @@ def _merge_found(candidates: list, found: list, ranges: list[list[int]], glued: 
     found again inside them), sorted as :func:`find_candidates` sorts."""
     if glued:
         found = [c for c in found if c.first > 0]
-    bounds = [a for a, _ in ranges]
-    kept = [c for c in candidates  # those starting outside every range
-            if (k := bisect.bisect_right(bounds, c.first) - 1) < 0 or c.first >= ranges[k][1]]
+    # those starting outside every range: the ranges' tokens marked once,
+    # each candidate's first token looked up at C speed
+    size = max(ranges[-1][1] if ranges else 0, max(map(_FIRST_TOKEN, candidates), default=-1) + 1)
+    inside = bytearray(size)
+    for a, b in ranges:
+        inside[a:b] = b"\1" * (b - a)
+    kept = list(compress(candidates, map(operator.not_, map(inside.__getitem__,
+                                                             map(_FIRST_TOKEN, candidates)))))
     return sorted(kept + found, key=_START_END)
+
+
+_FIRST_TOKEN = operator.attrgetter("first")
 
 
 def _unlock_quotes(text: str, segment: Segment, level, lexicon, model, glued: bool,
