@@ -744,7 +744,7 @@ def estimate(segment: Segment, lexicon: Lexicon, model: ContextModel,
     text = segment.text
     (untouched, n_untouched, words, both, evidence_pairs, pairs, weights, rho_all,
      log_ratio) = level if level is not None else _document_level(segment, lexicon, model)
-    terms = [raw for raw, _ in both]
+    terms = list(map(_FIRST_ITEM, both))
     # ... but the rate at which this spinner rewrites the words it knows is
     # estimated from the matches alone: originals it never touches here
     # ("technology" 16 times in seed 001) say the spinner skips those words,
@@ -756,20 +756,21 @@ def estimate(segment: Segment, lexicon: Lexicon, model: ContextModel,
     # a match's shares depend only on its terms: computed once per terms
     # object (one per rule from the rule constants), the dict shared by its matches
     shares: dict[int, tuple] = {}
-    found_of = []  # each match's (values, share), in order
-    for (a, outs), (_, b_sum) in zip(terms, pairs):
-        found = shares.get(id(outs))
-        if found is None:
-            denom = (1.0 - rho) * a + rho * b_sum
-            found = None, None
-            if denom > 0:
-                values = [(o, rho * b / denom) for o, b in outs]
-                share: dict[str, float] = {}
-                for o, v in values:
-                    share[o] = share.get(o, 0.0) + v
-                found = values, share
-            shares[id(outs)] = found
-        found_of.append(found)
+    outs_ids = list(map(id, map(_SECOND, terms)))
+    # each terms object's first match (a later match writes first, an earlier one over it)
+    first_of = dict(zip(reversed(outs_ids), range(len(outs_ids) - 1, -1, -1)))
+    for i, k in first_of.items():
+        (a, outs), (_, b_sum) = terms[k], pairs[k]
+        denom = (1.0 - rho) * a + rho * b_sum
+        found = None, None
+        if denom > 0:
+            values = [(o, rho * b / denom) for o, b in outs]
+            share: dict[str, float] = {}
+            for o, v in values:
+                share[o] = share.get(o, 0.0) + v
+            found = values, share
+        shares[i] = found
+    found_of = list(map(shares.__getitem__, outs_ids))  # each match's (values, share), in order
     # expected spins added up match by match, in order (as a Counter adds
     # them: 0 + v is v); each match's share under its key
     get = expected.get
@@ -793,7 +794,7 @@ def estimate(segment: Segment, lexicon: Lexicon, model: ContextModel,
             else:
                 own[key] = share
     ev = DocumentEvidence(rho, log_ratio, len(pairs), n_untouched,
-                          sum(1 for c in segment.candidates if c.entry.artifact), words,
+                          sum(map(_ARTIFACT, map(_ENTRY, segment.candidates))), words,
                           rho_all, expected, dict(untouched), own)
     if keep_evidence:
         for c, (a, b), w in zip(segment.candidates, evidence_pairs, weights):
