@@ -36,7 +36,7 @@ import operator
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain, compress, filterfalse, repeat
+from itertools import chain, compress, repeat
 from operator import add, mul, sub, truediv
 from typing import NamedTuple
 
@@ -622,13 +622,14 @@ def _repeat_weights(candidates: Sequence[Candidate]) -> list[float]:
     seed 001, dev and heldout unchanged either way.
     """
     entries = list(map(_ENTRY, candidates))
-    counts = Counter(map(_ID, filterfalse(_ARTIFACT, entries)))  # (at C speed)
+    arts = list(map(_ARTIFACT, entries))  # (a property: read once a match)
+    counts = Counter(map(_ID, compress(entries, map(operator.not_, arts))))  # (at C speed)
     weight = {rule: n ** -0.5 for rule, n in counts.items()}  # once a rule, not once a match
-    artifacts = set(map(_ID, filter(_ARTIFACT, entries)))
+    artifacts = set(map(_ID, compress(entries, arts)))
     if artifacts.isdisjoint(weight):  # (no rule id both ways: then read at C speed)
         weight.update(dict.fromkeys(artifacts, 1.0))
         return list(map(weight.__getitem__, map(_ID, entries)))
-    return [1.0 if e.artifact else weight[e.id] for e in entries]
+    return [1.0 if a else weight[e.id] for e, a in zip(entries, arts)]
 
 
 _ENTRY, _ID, _ARTIFACT, _START, _END, _FIRST, _LAST, _ORIGINALS, _TERMS, _PAIRS = (
@@ -656,17 +657,19 @@ class _DocumentLevel(NamedTuple):
 _LAST_UNTOUCHED: tuple = (None, None, None)
 
 
-def _untouched_candidates(text: str, arrays, lexicon: Lexicon) -> list[int]:
+def _untouched_candidates(text: str, arrays, lexicon: Lexicon) -> tuple[list[int], int]:
     """Indexes of the tokens that count as untouched originals unless covered
     by a match or protected: words whose lowercase form is an original,
-    written lowercase or capitalised only because they start a sentence."""
+    written lowercase or capitalised only because they start a sentence; and
+    the number of word tokens (tokens starting with a letter)."""
     global _LAST_UNTOUCHED
     tokens, lex, found = _LAST_UNTOUCHED
     if tokens is arrays and lex is lexicon:
         return found
     texts, lows, lm = arrays.texts, arrays.lows, arrays.lm
-    found = [i for i in compress(range(len(lows)), map(lexicon.spun_forms_per_original.__contains__, lows))
-             if lm[i] is not None and (texts[i] == lows[i] or _plain_capital(text, arrays, i))]
+    found = ([i for i in compress(range(len(lows)), map(lexicon.spun_forms_per_original.__contains__, lows))
+              if lm[i] is not None and (texts[i] == lows[i] or _plain_capital(text, arrays, i))],
+             len(lm) - lm.count(None))
     _LAST_UNTOUCHED = (arrays, lexicon, found)
     return found
 
@@ -686,18 +689,18 @@ def _document_level(segment: Segment, lexicon: Lexicon, model: ContextModel,
     # words: tokens that start with a letter (the model's words: lm is None
     # for the others); then the untouched originals among them, visiting
     # only tokens whose lowercase form is an original
-    words = len(lm) - lm.count(None)
     if optimised():
         # the tokens that count unless covered or protected, found once for
         # the segment's tokens (the quote reopening asks again with another
         # mask), then counted in token order at C speed
-        eligible = _untouched_candidates(text, arrays, lexicon)
+        eligible, words = _untouched_candidates(text, arrays, lexicon)
         # the tokens the matches cover, as a set built at C speed
         covered_set = set(chain.from_iterable(map(range, map(_FIRST, cands), map(_LAST, cands))))
         blocked = map(operator.or_, map(covered_set.__contains__, eligible),
                       map(protected.__getitem__, eligible))
         untouched.update(compress(map(lows.__getitem__, eligible), map(operator.not_, blocked)))
     else:
+        words = len(lm) - lm.count(None)
         covered = bytearray(len(tokens))
         for c in segment.candidates:
             covered[c.first:c.last] = b"\1" * (c.last - c.first)
