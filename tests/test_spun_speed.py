@@ -331,3 +331,30 @@ def test_segment_channel_terms_written_out_equal_channel_terms():
             checked += 1
             counted += is_observed(c.entry)
     assert checked > 20 and counted > 0
+
+
+@given(st.lists(st.integers(0, 300), max_size=60).map(lambda xs: sorted(set(xs))),
+       st.integers(1, 12))
+def test_start_ranges_at_c_speed_equal_the_merging_loop(indexes, reach):
+    from respin.fixes import _start_ranges
+    want: list[list[int]] = []
+    for i in indexes:  # the loop it replaces
+        a = max(0, i - reach + 1)
+        if want and a <= want[-1][1]:
+            want[-1][1] = i + 1
+        else:
+            want.append([a, i + 1])
+    assert _start_ranges(iter(indexes), reach) == want
+
+
+def test_given_start_tokens_are_filtered_as_all_tokens_are():
+    from respin.candidates import _starts, _starts_among, find_candidates, protected_mask
+    from respin.tokens import tokenize
+    text = SPUN + " Seven,500 {industry} “The provide chain,” officers stated. 25 p.c"
+    tokens = tokenize(text)
+    everything = _starts(tokens.lows, tokens.texts, LEX.trie, LEX.name_trie)
+    assert _starts_among(list(range(len(tokens))), tokens.lows, tokens.texts, LEX.trie,
+                         LEX.name_trie) == everything
+    mask = protected_mask(text, tokens, False)
+    assert find_candidates(text, LEX, tokens, mask, range(len(tokens))) == \
+        find_candidates(text, LEX, tokens, mask)

@@ -390,6 +390,15 @@ def _starts(lows: list[str], exact: list[str], trie: dict, name_trie: dict) -> l
     return list(compress(range(len(lows)), flags))
 
 
+def _starts_among(indexes: list[int], lows: list[str], exact: list[str], trie: dict,
+                  name_trie: dict) -> list[int]:
+    """The tokens of ``indexes`` (ascending) that :func:`_starts` keeps."""
+    low_of = list(map(lows.__getitem__, indexes))
+    starting = {w for w in set(low_of) if w in trie or w in _SPECIAL_STARTS or w[:1].isdigit()}
+    return list(compress(indexes, map(operator.or_, map(starting.__contains__, low_of),
+                                      map(name_trie.__contains__, map(exact.__getitem__, indexes)))))
+
+
 _SPECIAL_STARTS = frozenset(_NUMBER_WORDS) | {"{"}
 
 
@@ -417,6 +426,8 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
     exact, lows, gaps = arrays.texts, arrays.lows, arrays.gaps
     if starts is None:  # only tokens the loop below does something with
         starts = _starts(lows, exact, trie, name_trie)
+    else:  # (the same test, among the given tokens)
+        starts = _starts_among(list(starts), lows, exact, trie, name_trie)
     out: list[Candidate] = []
     for i in starts:
         t = tokens[i]
