@@ -424,6 +424,7 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
     trie, name_trie = lexicon.trie, lexicon.name_trie
     arrays = token_arrays(tokens, text)
     exact, lows, gaps = arrays.texts, arrays.lows, arrays.gaps
+    n = len(tokens)
     if starts is None:  # only tokens the loop below does something with
         starts = _starts(lows, exact, trie, name_trie)
     else:  # (the same test, among the given tokens)
@@ -449,10 +450,16 @@ def find_candidates(text: str, lexicon: Lexicon, tokens: list[Token] | None = No
         if low not in trie and not low[:1].isdigit():
             continue
         for j, entries, slot in _walk(tokens, gaps, lows, i, trie):
-            if any(protected[i:j]) or _in_compound(text, tokens, i, j):
+            # (_in_compound only when a neighbour touches the match: gaps[k]
+            # is the text before token k; _name_protected only when the
+            # match may hold a capital: a one-token match is its token's text)
+            if any(protected[i:j]) or (not (i == 0 or gaps[i]) or not (j >= n or gaps[j])) \
+                    and _in_compound(text, tokens, i, j):
                 continue
             found = out
-            if names:
+            if j == i + 1 and exact[i].islower():
+                pass  # no capital: neither a name nor an acronym
+            elif names:
                 if _name_protected(text, tokens, i, j):
                     if name_held is None or _name_protected(text, tokens, i, j, False):
                         continue
