@@ -674,6 +674,12 @@ def _untouched_candidates(text: str, arrays, lexicon: Lexicon) -> tuple[list[int
     return found
 
 
+#: The rule constants of the last segment's matches, by the matches' identity
+#: (the reopenings' segments hold most of the same matches): the table, the
+#: matches themselves (held, so no other object can have their ids) and the dict.
+_LAST_CONSTS: tuple = (None, None, {})
+
+
 def _document_level(segment: Segment, lexicon: Lexicon, model: ContextModel,
                     below: tuple[float, float] | None = None) -> _DocumentLevel | None:
     """The document-level evidence of ``segment``. ``below``: ``(value,
@@ -712,11 +718,18 @@ def _document_level(segment: Segment, lexicon: Lexicon, model: ContextModel,
                 untouched[low] += 1
     n_untouched = sum(untouched.values())
     if optimised():
+        global _LAST_CONSTS
         table = rule_constants(lexicon, model)
-        # (the memo first, its keys built at C speed; get fills it for the rest)
-        consts = list(map(table.memo.get, zip(map(id, map(_ENTRY, cands)), map(_ORIGINALS, cands))))
+        last_table, _, by_id = _LAST_CONSTS
+        consts = list(map(by_id.get, map(id, cands))) if last_table is table else [None] * len(cands)
         if None in consts:
-            consts = [k or table.get(c.entry, c.originals) for k, c in zip(consts, cands)]
+            missing = list(compress(range(len(cands)), map(operator.not_, consts)))
+            # (the memo first, its keys built at C speed; get fills it for the rest)
+            found = map(table.memo.get, zip(map(id, map(_ENTRY, map(cands.__getitem__, missing))),
+                                            map(_ORIGINALS, map(cands.__getitem__, missing))))
+            for k, f in zip(missing, found):
+                consts[k] = f or table.get(cands[k].entry, cands[k].originals)
+        _LAST_CONSTS = (table, cands, dict(zip(map(id, cands), consts)))
         both = list(map(_TERMS, consts))
         rule_pairs = list(map(_PAIRS, consts))
         evidence_pairs = list(map(_SECOND, rule_pairs))  # the sums below, once per rule
