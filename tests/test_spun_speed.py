@@ -231,3 +231,130 @@ def test_estimate_reusing_the_document_level_equals_estimate():
             whole = estimate(seg, LEX, model)
             assert level.log_ratio == whole.log_ratio
             assert estimate(seg, LEX, model, level=level) == whole
+
+
+# -- the reopenings' document level (fourth round) --------------------------------
+
+@given(st.lists(_pair, min_size=1, max_size=6).flatmap(
+           lambda pool: st.lists(st.sampled_from(pool), min_size=1, max_size=80)),
+       st.sampled_from([0, 1, 4, 37, 1000]), st.sampled_from([0.25, 1.0, 0.7071067811865475]),
+       st.sampled_from([0.0, 0.01, 0.2, 0.5, 0.9, 0.999]),
+       st.sampled_from([-1.0, -1e-3, 0.0, 1e-6, 1e-3, 0.5, 3.0, 100.0]))
+def test_log_ratio_below_never_proves_a_falsehood(pairs, untouched, w, rho0, offset):
+    # "the log-ratio stays under value" is only ever claimed when true, for
+    # values on both sides of it and close to it, and from any starting rate
+    from respin.detect import RATE_PRIOR_UNTOUCHED, _log_ratio_below, _loglik
+    weights = [w if k % 2 else 1.0 for k in range(len(pairs))]
+    rho = _best_rate(pairs, untouched + RATE_PRIOR_UNTOUCHED, weights)
+    log_ratio = _loglik(pairs, untouched, rho, weights) - _loglik(pairs, untouched, 0.0, weights)
+    value = log_ratio + offset
+    if _log_ratio_below(pairs, untouched, weights, value, rho0):
+        assert log_ratio < value
+
+
+def test_log_ratio_below_proves_a_clear_case():
+    # a check that can fail: far under the value, the bound proves it
+    from respin.detect import _log_ratio_below
+    pairs = [(1.0, 2.0)] * 30 + [(2.0, 1.0)] * 10
+    assert _log_ratio_below(pairs, 5, [1.0] * 40, 1e3, 0.5)
+    assert not _log_ratio_below(pairs, 5, [1.0] * 40, -1.0, 0.5)  # a log-ratio is never negative
+
+
+def test_document_level_below_is_none_only_under_the_value():
+    model = context_model()
+    for text in (SPUN, SPUN * 5, "“The financial outlook stays important,” officers stated. " * 4):
+        seg = analyse(text, LEX, False)
+        level = _document_level(seg, LEX, model)
+        for offset in (-5.0, -1e-3, 1e-3, 5.0, 1e3):
+            got = _document_level(seg, LEX, model, below=(level.log_ratio + offset, 0.3))
+            assert got is None or got == level
+            if got is None:
+                assert offset > 0
+        assert _document_level(seg, LEX, model, below=(level.log_ratio + 1e3, level.rho_all)) is None
+
+
+def test_cluster_shapes_score_every_reading_as_the_cluster_does():
+    # the shape (valid readings, masks, untouched groups, standing artifacts)
+    # is shared by clusters of one shape; every reading scores as the
+    # reference cluster scores it, bit for bit, and so do the decisions
+    import itertools
+
+    from respin.resolve import _Cluster, _clusters, _decide, _SegmentTerms, _split
+
+    text = ("1000's 1 percent by way of Getty Photos, alternatively thought of enterprise "
+            "mannequin on account of the undeniable fact that the financial competitors stated. ") + SPUN
+    seg = analyse(text, LEX)
+    model = context_model()
+    ev = estimate(seg, LEX, model)
+    shared = _SegmentTerms(seg, LEX, model, ev)
+    checked = invalid = 0
+    for cluster in _clusters(seg.candidates):
+        for part in _split(cluster):
+            if len(part) < 2:
+                continue
+            shaped = _Cluster(part, seg, LEX, model, ev, shared)
+            assert shaped.shape is not None
+            with reference_mode():
+                plain = _Cluster(part, seg, LEX, model, ev)
+                want_decisions = _decide(plain, 0.0)
+            for reading in itertools.product(*[range(-1, len(c.originals)) for c in part]):
+                want = plain.score_and_mask(reading)
+                assert shaped.score_and_mask(reading) == want, reading
+                checked += 1
+                invalid += want is None
+            assert _decide(shaped, 0.0) == want_decisions
+    assert checked > 20 and invalid > 0
+
+
+def test_segment_channel_terms_written_out_equal_channel_terms():
+    # _SegmentTerms._edit_terms writes _channel_terms, the rates and the
+    # counted odds out in one loop: the same floats, bit for bit, for every
+    # match (counted rows included: the shipped lexicon's learned rows)
+    from respin.detect import _key, family_rate_logit, is_observed
+    from respin.precompute import rule_constants
+    from respin.resolve import _channel_terms, _SegmentTerms
+
+    model = context_model()
+    checked = counted = 0
+    for text in (SPUN, SPUN * 3, fix_and_explain.__doc__ or ""):
+        seg = analyse(text, LEX)
+        if not seg.candidates:
+            continue
+        ev = estimate(seg, LEX, model)
+        shared = _SegmentTerms(seg, LEX, model, ev)
+        for c in seg.candidates:
+            own = ev.own.get(_key(c), {})
+            choice = rule_constants(LEX, model).get(c.entry, c.originals).choice
+            want = _channel_terms(c, choice, ev.rates_for(c, own), shared.spun, shared.keep_base,
+                                  shared.log_spun, seg.text, model, family_rate_logit(LEX))
+            assert shared._edit_terms(c, own, choice) == want
+            checked += 1
+            counted += is_observed(c.entry)
+    assert checked > 20 and counted > 0
+
+
+@given(st.lists(st.integers(0, 300), max_size=60).map(lambda xs: sorted(set(xs))),
+       st.integers(1, 12))
+def test_start_ranges_at_c_speed_equal_the_merging_loop(indexes, reach):
+    from respin.fixes import _start_ranges
+    want: list[list[int]] = []
+    for i in indexes:  # the loop it replaces
+        a = max(0, i - reach + 1)
+        if want and a <= want[-1][1]:
+            want[-1][1] = i + 1
+        else:
+            want.append([a, i + 1])
+    assert _start_ranges(iter(indexes), reach) == want
+
+
+def test_given_start_tokens_are_filtered_as_all_tokens_are():
+    from respin.candidates import _starts, _starts_among, find_candidates, protected_mask
+    from respin.tokens import tokenize
+    text = SPUN + " Seven,500 {industry} “The provide chain,” officers stated. 25 p.c"
+    tokens = tokenize(text)
+    everything = _starts(tokens.lows, tokens.texts, LEX.trie, LEX.name_trie)
+    assert _starts_among(list(range(len(tokens))), tokens.lows, tokens.texts, LEX.trie,
+                         LEX.name_trie) == everything
+    mask = protected_mask(text, tokens, False)
+    assert find_candidates(text, LEX, tokens, mask, range(len(tokens))) == \
+        find_candidates(text, LEX, tokens, mask)

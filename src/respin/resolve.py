@@ -40,8 +40,8 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from .candidates import Candidate, Segment
-from .detect import (ARTIFACT_NATURAL, DocumentEvidence, _key, choice_prob, counted_odds,
-                     family_rate_logit, is_observed)
+from .detect import (ARTIFACT_NATURAL, OBSERVED_PRIOR_WEIGHT, RATE_PRIOR_WEIGHT, DocumentEvidence,
+                     _key, choice_prob, counted_odds, family_rate_logit, is_observed)
 from .lexicon import Lexicon
 from .precompute import optimised, rule_constants
 from .scoring import ContextModel, lm_word, lm_words
@@ -131,6 +131,72 @@ def _components(cluster: list[Candidate]) -> list[list[int]]:
     return _runs(cluster, touching=False)
 
 
+class _Shape(NamedTuple):
+    """What :func:`_decide` needs of a cluster that depends only on its
+    candidates' places (counted from its first token), their numbers of
+    originals and whether each is an artifact (:func:`_shape`)."""
+
+    groups: list[list[int]]
+    group_of: dict[int, int]
+    #: the valid readings in ``itertools.product`` order: (reading, mask,
+    #: edited, (untouched groups, artifacts left standing))
+    readings: list[tuple[tuple[int, ...], int, tuple, tuple[int, int]]]
+    of_reading: dict[tuple[int, ...], tuple[int, tuple, tuple[int, int]]]
+
+
+@functools.lru_cache(maxsize=4096)
+def _shape(key: tuple[tuple[int, int, int, bool], ...]) -> _Shape:
+    """The :class:`_Shape` of a cluster whose candidates are ``key``: (first,
+    last, number of originals, artifact) each, first and last counted from
+    the cluster's first token. Every reading is judged as
+    :meth:`_Cluster.score_and_mask` judges it in reference mode (invalid
+    when two restorations overlap; the restored spans in order; the groups
+    with nothing restored; the artifacts not wholly rewritten), so clusters
+    of one shape (most are two or three touching matches) share the work."""
+    groups = _runs([_Span(f, l) for f, l, _, _ in key], touching=False)
+    group_masks = [sum(1 << k for k in g) for g in groups]
+    group_of = {k: m for g, m in zip(groups, group_masks) for k in g}
+    spans = [(f, l, k) for k, (f, l, _, _) in enumerate(key)]
+    ordered = all(x <= y for x, y in zip(spans, spans[1:]))
+    conflicts = [sum(1 << j for j, (f2, l2, _) in enumerate(spans) if j != k and f2 < l and f < l2)
+                 for f, l, k in spans]
+    artifacts = [k for k, (_, _, _, art) in enumerate(key) if art]
+    readings = []
+    for reading in itertools.product(*[range(-1, n) for _, _, n, _ in key]):
+        if ordered:
+            edited, mask, ok = [], 0, True
+            for k, r in enumerate(reading):
+                if r >= 0:
+                    if mask & conflicts[k]:
+                        ok = False
+                        break
+                    mask |= 1 << k
+                    edited.append(spans[k])
+            if not ok:
+                continue
+        else:
+            edited = sorted([spans[k] for k, r in enumerate(reading) if r >= 0])
+            if any(a2 < b1 for (_, b1, _), (a2, _, _) in zip(edited, edited[1:])):
+                continue
+            mask = 0
+            for _, _, k in edited:
+                mask |= 1 << k
+        untouched = sum(1 for g in group_masks if not mask & g)
+        standing = 0
+        for k in artifacts:
+            a, b = spans[k][0], spans[k][1]
+            covered = sum(min(b, l) - max(a, f) for f, l, _ in edited if f < b and a < l)
+            if covered < b - a:
+                standing += 1
+        readings.append((reading, mask, tuple(edited), (untouched, standing)))
+    return _Shape(groups, group_of, readings, {r: (m, e, c) for r, m, e, c in readings})
+
+
+class _Span(NamedTuple):
+    first: int
+    last: int
+
+
 class _Cluster:
     def __init__(self, cluster: list[Candidate], segment: Segment, lexicon: Lexicon,
                  model: ContextModel, evidence: DocumentEvidence,
@@ -158,18 +224,24 @@ class _Cluster:
                 gap = text[tokens[hi - 1].end:tokens[hi].start]
                 self.right = [None] if "\n" in gap else []
                 self.right.append(lm_word(tokens[hi].text))
-        self.groups = _components(cluster)
-        # bit k stands for candidate k: a reading's restored candidates as one int
-        self.group_masks = [sum(1 << k for k in g) for g in self.groups]
-        # (first, last, k) of each candidate, whether they are so sorted (as
-        # find_candidates sorts them), and the candidates each one overlaps:
-        # two restorations overlap exactly when neighbours in that order do
-        self.spans = [(c.first, c.last, k) for k, c in enumerate(cluster)]
-        self.ordered = all(x <= y for x, y in zip(self.spans, self.spans[1:]))
-        self.conflicts = [sum(1 << j for j, (f2, l2, _) in enumerate(self.spans)
-                              if j != k and f2 < l and f < l2)
-                          for f, l, k in self.spans]
-        self.artifacts = [k for k, c in enumerate(cluster) if c.entry.artifact]
+        self.shape: _Shape | None = None
+        if shared is not None:  # what depends only on the candidates' places and kinds
+            self.shape = shape = _shape(tuple([(c.first - lo, c.last - lo, len(c.originals),
+                                                c.entry.artifact) for c in cluster]))
+            self.groups = shape.groups
+        else:
+            self.groups = _components(cluster)
+            # bit k stands for candidate k: a reading's restored candidates as one int
+            self.group_masks = [sum(1 << k for k in g) for g in self.groups]
+            # (first, last, k) of each candidate, whether they are so sorted (as
+            # find_candidates sorts them), and the candidates each one overlaps:
+            # two restorations overlap exactly when neighbours in that order do
+            self.spans = [(c.first, c.last, k) for k, c in enumerate(cluster)]
+            self.ordered = all(x <= y for x, y in zip(self.spans, self.spans[1:]))
+            self.conflicts = [sum(1 << j for j, (f2, l2, _) in enumerate(self.spans)
+                                  if j != k and f2 < l and f < l2)
+                              for f, l, k in self.spans]
+            self.artifacts = [k for k, c in enumerate(cluster) if c.entry.artifact]
         # the model's words of tokens lo..hi with a None before each line break,
         # flattened: tokens [i, j) read as flat[at[i - lo]:at[j - lo]]
         if "\n" not in text[tokens[lo].start:tokens[hi - 1].end]:  # no line break: one word a token
@@ -186,6 +258,7 @@ class _Cluster:
             self.at.append(len(self.flat))
         if shared is not None:  # the optimised path: per-segment and per-rule values computed once
             self.keep_base = shared.keep_base
+            self.prefix = shared.prefix
             both = [shared.terms_and_words(c) for c in cluster]
             self.edit_terms = [terms for terms, _ in both]
             self.repl_words = [words for _, words in both]
@@ -217,6 +290,12 @@ class _Cluster:
     def score_and_mask(self, reading: tuple[int, ...]) -> tuple[float, int] | None:
         """:meth:`score` and the reading's restored candidates as a bit mask
         (bit k: candidate k), or None if invalid."""
+        if self.shape is not None:
+            found = self.shape.of_reading.get(reading)
+            if found is None:
+                return None
+            mask, edited, counts = found
+            return self.score_shaped(reading, edited, counts), mask
         cands = self.cands
         if self.ordered:  # the restored candidates come sorted as they are listed
             edited, mask, conflicts, spans = [], 0, self.conflicts, self.spans
@@ -257,6 +336,27 @@ class _Cluster:
         seq += flat[at[pos - lo]:]
         seq.extend(self.right)
         return total + self.model.logp_sequence(self.prev, seq), mask
+
+    def score_shaped(self, reading: tuple[int, ...], edited, counts: tuple[int, int]) -> float:
+        """:meth:`score` of a valid reading from its shape's ``edited`` (the
+        restored candidates as (first, last, k), first and last counted from
+        the cluster's first token) and ``counts`` (the groups left untouched,
+        the artifacts left standing): the same terms added in the same order
+        (``keep_base`` for each such group, then the artifact cost for each
+        such artifact, then the restorations' channel terms)."""
+        total = self.prefix(counts)
+        seq: list[str | None] = []
+        flat, at, repl, terms = self.flat, self.at, self.repl_words, self.edit_terms
+        pos = 0
+        for first, last, k in edited:
+            seq += flat[at[pos]:at[first]]  # the kept tokens before this edit
+            r = reading[k]
+            seq.extend(repl[k][r])
+            total += terms[k][r]
+            pos = last
+        seq += flat[at[pos]:]
+        seq.extend(self.right)
+        return total + self.model.logp_sequence(self.prev, seq)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -357,15 +457,22 @@ def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
     0.884 / 0.815.
     """
     # sets of candidates as bit masks (bit k: candidate k), as in _Cluster.score
-    group_of = {k: sum(1 << j for j in g) for g in cl.groups for k in g}
+    shape = getattr(cl, "shape", None)
     forbidden = 0
-    scored = []
-    score_and_mask = cl.score_and_mask
-    for reading in itertools.product(*[range(-1, len(c.originals)) for c in cl.cands]):
-        found = score_and_mask(reading)
-        if found is not None:
-            s, mask = found
-            scored.append((s, reading, mask))
+    if shape is not None:  # the valid readings, in the same order, from the shape
+        group_of = shape.group_of
+        score = cl.score_shaped
+        scored = [(score(reading, edited, counts), reading, mask)
+                  for reading, mask, edited, counts in shape.readings]
+    else:
+        group_of = {k: sum(1 << j for j in g) for g in cl.groups for k in g}
+        scored = []
+        score_and_mask = cl.score_and_mask
+        for reading in itertools.product(*[range(-1, len(c.originals)) for c in cl.cands]):
+            found = score_and_mask(reading)
+            if found is not None:
+                s, mask = found
+                scored.append((s, reading, mask))
     while True:
         allowed = [x for x in scored if not x[2] & forbidden]
         best_s, best_r, _ = max(allowed, key=_first)
@@ -413,6 +520,22 @@ class _SegmentTerms:
         self.table = rule_constants(lexicon, model)
         self.family_logit = family_rate_logit(lexicon)
         self._terms: dict[tuple, tuple[list[float], tuple]] = {}
+        self._prefixes: dict[tuple[int, int], float] = {}
+
+    def prefix(self, counts: tuple[int, int]) -> float:
+        """``0.0`` plus ``keep_base`` once for each of ``counts[0]`` untouched
+        groups, then the artifact cost once for each of ``counts[1]``
+        artifacts left standing, added one by one as :meth:`_Cluster.score`
+        adds them (once a segment for each pair of counts)."""
+        total = self._prefixes.get(counts)
+        if total is None:
+            total = 0.0
+            for _ in range(counts[0]):
+                total += self.keep_base
+            for _ in range(counts[1]):
+                total += _LOG_ARTIFACT
+            self._prefixes[counts] = total
+        return total
 
     def terms_and_words(self, c: Candidate) -> tuple[list[float], tuple]:
         """:class:`_Cluster`'s channel terms of ``c`` (the same operations in
@@ -436,8 +559,39 @@ class _SegmentTerms:
         return found
 
     def _edit_terms(self, c: Candidate, own: dict[str, float], choice) -> list[float]:
-        return _channel_terms(c, choice, self.evidence.rates_for(c, own), self.spun, self.keep_base,
-                              self.log_spun, self.text, self.model, self.family_logit)
+        """:func:`_channel_terms` of ``c`` with the rates
+        :meth:`DocumentEvidence.rates_for` gives it, written out in one loop:
+        the same operations in the same order (with :func:`observed_log_odds`
+        and :func:`respin.detect.counted_odds`), one call a rule instead of
+        a few an original."""
+        ev, model = self.evidence, self.model
+        expected, untouched_of, prior = ev.expected, ev.untouched_of, RATE_PRIOR_WEIGHT * ev.rate
+        spun, keep_base, log_spun = self.spun, self.keep_base, self.log_spun
+        entry = c.entry
+        observed = is_observed(entry)
+        if observed:
+            w = _unigram_logp(self.text[c.start:c.end].lower(), model)
+            counts, own_uses, family_logit = entry.counts, entry.own, self.family_logit
+        log = math.log
+        terms = []
+        for rank, (o, q) in enumerate(zip(c.originals, choice)):
+            low = o.lower()
+            # DocumentEvidence._rate
+            e = max(expected.get(low, 0.0) - own.get(low, 0.0), 0.0)
+            rate = (prior + e) / (RATE_PRIOR_WEIGHT + e + untouched_of.get(low, 0))
+            term = log(spun * min(max(rate, _RATE_EPS), 1 - _RATE_EPS) * q)
+            if observed:
+                # observed_log_odds, its modelled log ratio as _channel_terms passes it
+                lo = _unigram_logp(low, model)
+                x = max(-30.0, min(30.0, (term - keep_base - log_spun) + lo - w))
+                p0 = 1.0 / (1.0 + math.exp(-x))
+                odds = ((counts[rank] + OBSERVED_PRIOR_WEIGHT * p0)
+                        / (own_uses + OBSERVED_PRIOR_WEIGHT * (1.0 - p0)))
+                term = keep_base + log_spun + (log(odds) - lo + w)
+                ro = min(max(rate, OBSERVED_RATE_CLAMP), 1 - OBSERVED_RATE_CLAMP)
+                term += OBSERVED_RATE_WEIGHT * (log(ro / (1 - ro)) - family_logit)
+            terms.append(term)
+        return terms
 
     def decide_single(self, c: Candidate, threshold: float) -> list[Decision]:
         """:func:`_decide` of the one-candidate cluster ``[c]``, reduced: its
@@ -459,17 +613,14 @@ class _SegmentTerms:
             word = lm[hi]
             right = (None, word) if "\n" in gaps[hi] else (word,)
         seq: list[str | None] = []
-        if "\n" in text[c.start:c.end]:  # a line break inside the match (as in _Cluster.flat)
+        if text.find("\n", c.start, c.end) >= 0:  # a line break inside the match (as in _Cluster.flat)
             for i in range(lo, hi):
                 if i > lo and "\n" in gaps[i]:
                     seq.append(None)
                 seq.append(lm[i])
         else:
             seq = lm[lo:hi]
-        total = 0.0
-        total += self.keep_base
-        if c.entry.artifact:
-            total += _LOG_ARTIFACT
+        total = self.prefix((1, 1) if c.entry.artifact else (1, 0))  # 0.0 + keep_base (+ artifact)
         seq.extend(right)
         keep = best_s = total + logp_sequence(prev, seq)
         best_r = -1
@@ -482,7 +633,8 @@ class _SegmentTerms:
                 best_s, best_r = s, r
         if best_r < 0:
             return []
-        rival = max((s for r, s in enumerate(scores) if r != best_r), default=-math.inf)
+        rival = -math.inf if len(scores) == 1 else \
+            max((s for r, s in enumerate(scores) if r != best_r), default=-math.inf)
         margin = best_s - _logaddexp(keep, rival)
         return [Decision(c, c.originals[best_r], margin)] if margin >= threshold else []
 
