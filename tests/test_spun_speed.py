@@ -179,16 +179,21 @@ def test_crossable_finds_the_documented_name_match():
 
 # -- joint readings of a cluster ----------------------------------------------------
 
+def _cluster_segment():
+    """A segment with clusters of every kind (overlaps, rivals, artifacts), its model and evidence."""
+    text = ("1000's 1 percent by way of Getty Photos, alternatively thought of enterprise "
+            "mannequin on account of the undeniable fact that the financial competitors stated. ") + SPUN
+    seg = analyse(text, LEX)
+    model = context_model()
+    return seg, model, estimate(seg, LEX, model)
+
+
 def test_cluster_scores_equal_the_sorted_overlap_check_on_every_reading():
     import itertools
 
     from respin.resolve import _Cluster, _clusters, _split
 
-    text = ("1000's 1 percent by way of Getty Photos, alternatively thought of enterprise "
-            "mannequin on account of the undeniable fact that the financial competitors stated. ") + SPUN
-    seg = analyse(text, LEX)
-    model = context_model()
-    ev = estimate(seg, LEX, model)
+    seg, model, ev = _cluster_segment()
     checked = overlapping = 0
     for cluster in _clusters(seg.candidates):
         for part in _split(cluster):
@@ -281,11 +286,7 @@ def test_cluster_shapes_score_every_reading_as_the_cluster_does():
 
     from respin.resolve import _Cluster, _clusters, _decide, _SegmentTerms, _split
 
-    text = ("1000's 1 percent by way of Getty Photos, alternatively thought of enterprise "
-            "mannequin on account of the undeniable fact that the financial competitors stated. ") + SPUN
-    seg = analyse(text, LEX)
-    model = context_model()
-    ev = estimate(seg, LEX, model)
+    seg, model, ev = _cluster_segment()
     shared = _SegmentTerms(seg, LEX, model, ev)
     checked = invalid = 0
     for cluster in _clusters(seg.candidates):
