@@ -66,6 +66,7 @@ class _StubCluster:
             start, first, last = 0, 0, 1
         self.cands = [_Cand()]
         self.groups = [[0]]
+        self.shape = None  # no shared shape: readings scored one by one
         self.scores = scores
 
     def score(self, reading: tuple[int, ...]) -> float:

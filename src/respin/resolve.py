@@ -40,8 +40,8 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from .candidates import Candidate, Segment
-from .detect import (ARTIFACT_NATURAL, OBSERVED_PRIOR_WEIGHT, RATE_PRIOR_WEIGHT, DocumentEvidence,
-                     _key, choice_prob, counted_odds, family_rate_logit, is_observed)
+from .detect import (ARTIFACT_NATURAL, DocumentEvidence, _key, choice_prob, counted_odds,
+                     family_rate_logit, is_observed)
 from .lexicon import Lexicon
 from .precompute import optimised, rule_constants
 from .scoring import ContextModel, lm_word, lm_words
@@ -457,7 +457,7 @@ def _decide(cl: _Cluster, threshold: float) -> list[Decision]:
     0.884 / 0.815.
     """
     # sets of candidates as bit masks (bit k: candidate k), as in _Cluster.score
-    shape = getattr(cl, "shape", None)
+    shape = cl.shape
     forbidden = 0
     if shape is not None:  # the valid readings, in the same order, from the shape
         group_of = shape.group_of
@@ -559,39 +559,8 @@ class _SegmentTerms:
         return found
 
     def _edit_terms(self, c: Candidate, own: dict[str, float], choice) -> list[float]:
-        """:func:`_channel_terms` of ``c`` with the rates
-        :meth:`DocumentEvidence.rates_for` gives it, written out in one loop:
-        the same operations in the same order (with :func:`observed_log_odds`
-        and :func:`respin.detect.counted_odds`), one call a rule instead of
-        a few an original."""
-        ev, model = self.evidence, self.model
-        expected, untouched_of, prior = ev.expected, ev.untouched_of, RATE_PRIOR_WEIGHT * ev.rate
-        spun, keep_base, log_spun = self.spun, self.keep_base, self.log_spun
-        entry = c.entry
-        observed = is_observed(entry)
-        if observed:
-            w = _unigram_logp(self.text[c.start:c.end].lower(), model)
-            counts, own_uses, family_logit = entry.counts, entry.own, self.family_logit
-        log = math.log
-        terms = []
-        for rank, (o, q) in enumerate(zip(c.originals, choice)):
-            low = o.lower()
-            # DocumentEvidence._rate
-            e = max(expected.get(low, 0.0) - own.get(low, 0.0), 0.0)
-            rate = (prior + e) / (RATE_PRIOR_WEIGHT + e + untouched_of.get(low, 0))
-            term = log(spun * min(max(rate, _RATE_EPS), 1 - _RATE_EPS) * q)
-            if observed:
-                # observed_log_odds, its modelled log ratio as _channel_terms passes it
-                lo = _unigram_logp(low, model)
-                x = max(-30.0, min(30.0, (term - keep_base - log_spun) + lo - w))
-                p0 = 1.0 / (1.0 + math.exp(-x))
-                odds = ((counts[rank] + OBSERVED_PRIOR_WEIGHT * p0)
-                        / (own_uses + OBSERVED_PRIOR_WEIGHT * (1.0 - p0)))
-                term = keep_base + log_spun + (log(odds) - lo + w)
-                ro = min(max(rate, OBSERVED_RATE_CLAMP), 1 - OBSERVED_RATE_CLAMP)
-                term += OBSERVED_RATE_WEIGHT * (log(ro / (1 - ro)) - family_logit)
-            terms.append(term)
-        return terms
+        return _channel_terms(c, choice, self.evidence.rates_for(c, own), self.spun, self.keep_base,
+                              self.log_spun, self.text, self.model, self.family_logit)
 
     def decide_single(self, c: Candidate, threshold: float) -> list[Decision]:
         """:func:`_decide` of the one-candidate cluster ``[c]``, reduced: its
