@@ -4,11 +4,15 @@ A :class:`Candidate` is a place where a spun form from the lexicon occurs and
 nothing forbids restoring it. Forbidding is this stage's other job: respin
 never edits
 
-- quoted speech (“…”, "…", ‘…’; an unclosed quote runs to the end of the line),
 - URLs, e-mail addresses, @handles, #hashtags and `code`,
 - a word stuck to a hyphenated compound that the rule does not cover
   ("AI-centered" is not "AI-" + "centered"),
-- a word right after a number ("30 second spot") unless the rule is an artifact,
+- acronyms, unless the rule is a ``name`` rule written in that case;
+
+and leaves alone, unless the document's own evidence opens them
+(:attr:`respin.config.Config.quotes` and ``names``, ``"auto"``):
+
+- quoted speech (“…”, "…", ‘…’; an unclosed quote runs to the end of the line),
 - capitalised names: a capitalised word in mid-sentence, or a sentence-initial
   one followed by another capitalised word ("Security" in "Indo-Pacific
   Security Initiative"), unless the rule is a ``name`` rule written in that case.
@@ -385,12 +389,10 @@ def _starts(lows: list[str], exact: list[str], trie: dict, name_trie: dict) -> l
 
     (Measured 2026-12-02: also leaving out tokens where the trie's first two
     steps cannot match cost more in those tests than the walks it saved.)"""
-    starting = {w for w in set(lows) if w in trie or w in _SPECIAL_STARTS or w[:1].isdigit()}
-    flags = map(operator.or_, map(starting.__contains__, lows), map(name_trie.__contains__, exact))
-    return list(compress(range(len(lows)), flags))
+    return _starts_among(range(len(lows)), lows, exact, trie, name_trie)
 
 
-def _starts_among(indexes: list[int], lows: list[str], exact: list[str], trie: dict,
+def _starts_among(indexes, lows: list[str], exact: list[str], trie: dict,
                   name_trie: dict) -> list[int]:
     """The tokens of ``indexes`` (ascending) that :func:`_starts` keeps."""
     low_of = list(map(lows.__getitem__, indexes))

@@ -148,8 +148,8 @@ def spin_probability(log_ratio: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-def _key(c: Candidate) -> tuple:
-    return (c.start, c.end, c.entry.id)
+#: A match's key in :attr:`DocumentEvidence.own`: (start, end, rule id).
+_key = operator.attrgetter("start", "end", "entry.id")
 
 
 #: Per-word credit, in nats, when weighing a match as evidence that the
@@ -632,9 +632,9 @@ def _repeat_weights(candidates: Sequence[Candidate]) -> list[float]:
     return [1.0 if a else weight[e.id] for e, a in zip(entries, arts)]
 
 
-_ENTRY, _ID, _ARTIFACT, _START, _END, _FIRST, _LAST, _ORIGINALS, _TERMS, _PAIRS = (
-    operator.attrgetter(name) for name in ("entry", "id", "artifact", "start", "end", "first",
-                                           "last", "originals", "terms", "pairs"))
+_ENTRY, _ID, _ARTIFACT, _FIRST, _LAST, _ORIGINALS, _TERMS, _PAIRS = (
+    operator.attrgetter(name) for name in ("entry", "id", "artifact", "first", "last",
+                                           "originals", "terms", "pairs"))
 _FIRST_ITEM, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 
@@ -795,7 +795,7 @@ def estimate(segment: Segment, lexicon: Lexicon, model: ContextModel,
             for o, v in values:
                 expected[o] = get(o, 0.0) + v
     cands = segment.candidates
-    keys = list(zip(map(_START, cands), map(_END, cands), map(_ID, map(_ENTRY, cands))))
+    keys = list(map(_key, cands))
     if len(set(keys)) == len(keys):  # (always from find_candidates)
         own = {key: share for key, (_, share) in zip(keys, found_of) if share is not None}
     else:
