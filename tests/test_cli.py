@@ -334,3 +334,33 @@ def test_a_bad_jobs_value_is_reported_before_the_lexicon_is_read(tmp_path):
     res = run("--jobs", "-1", "--lexicon", str(bad), stdin=b"x\n")
     assert res.returncode == 2
     assert res.stderr.decode() == "respin error: --jobs must be >= 0 (0: one per core), not -1\n"
+
+
+# ---- the per-document modes (quoted speech, names) -------------------------------------------
+
+def _mode_case(option: str) -> str:
+    from test_names import SPUN_NAMES
+    from test_quotes import SPUN_QUOTES
+    return {"quotes": SPUN_QUOTES, "names": SPUN_NAMES}[option]
+
+
+@pytest.mark.parametrize("option", ["quotes", "names"])
+@pytest.mark.parametrize("bad", ["", "never", None, True])
+def test_bad_mode(option, bad):
+    with pytest.raises(ValueError, match=f"{option} must be one of"):
+        respin.Config(**{option: bad})
+
+
+@pytest.mark.parametrize("option", ["quotes", "names"])
+def test_cli_mode_option(option):
+    spun = _mode_case(option)
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "respin", *args], input=spun,
+                              capture_output=True, text=True, encoding="utf-8")
+    auto, protect = run(), run(f"--{option}", "protect")
+    assert auto.returncode == protect.returncode == 0
+    assert auto.stdout == respin.fix_text(spun)
+    assert protect.stdout == respin.fix_text(spun, **{option: "protect"})
+    bad = run(f"--{option}", "sometimes")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and f"--{option}" in bad.stderr

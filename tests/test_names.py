@@ -1,14 +1,10 @@
 """Capitalised words in names (Config.names): protected, edited, or judged by the document."""
 from __future__ import annotations
 
-import subprocess
-import sys
-
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from respin import Config, default_lexicon, fix_and_explain, fix_text
+from respin import default_lexicon, fix_and_explain, fix_text
 from respin.fixes import _analyse, _open_names
 
 # Written for this test: a spun report whose spinner rewrote the words of names
@@ -87,24 +83,6 @@ def test_edits_in_opened_names_are_explained():
     assert all(e.score >= 2.0 and e.rule for e in res.edits)
 
 
-@pytest.mark.parametrize("bad", ["", "never", None, True])
-def test_bad_names_mode(bad):
-    with pytest.raises(ValueError, match="names must be one of"):
-        Config(names=bad)
-
-
-def test_cli_names_option():
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "respin", *args], input=SPUN_NAMES,
-                              capture_output=True, text=True, encoding="utf-8")
-    auto, protect = run(), run("--names", "protect")
-    assert auto.returncode == protect.returncode == 0
-    assert auto.stdout == fix_text(SPUN_NAMES)
-    assert protect.stdout == fix_text(SPUN_NAMES, names="protect")
-    bad = run("--names", "sometimes")
-    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "--names" in bad.stderr
-
-
 _LEX = default_lexicon()
 _SPUN = sorted({e.spun for e in _LEX if "<num>" not in e.spun})[::5]
 _PIECES = _SPUN + [s.title() for s in _SPUN[::3]] + [s.upper() for s in _SPUN[::11]] + [
@@ -130,13 +108,13 @@ def test_opening_names_matches_only_where_needed(pieces, glued, quotes):
 def test_names_held_in_the_first_walk_open_as_a_second_walk(pieces, glued, quotes):
     """The matches held as parts of names in the segment's own walk (and kept
     through the quote reopening) open names exactly as a second walk does."""
-    from respin.fixes import _open_quotes_held
+    from respin.fixes import _open_quotes
 
     text = " ".join(pieces)
     held: list = []
     locked = _analyse(text, _LEX, quotes, glued, held=held)
     assert _open_names(text, locked, _LEX, glued, list(held)) == _open_names(text, locked, _LEX, glued)
-    opened, opened_held = _open_quotes_held(text, locked, _LEX, glued, held)
-    assert opened == _open_quotes_held(text, locked, _LEX, glued, None)[0]
+    opened, opened_held = _open_quotes(text, locked, _LEX, glued, held)
+    assert opened == _open_quotes(text, locked, _LEX, glued, None)[0]
     assert _open_names(text, opened, _LEX, glued, opened_held) == \
         _analyse(text, _LEX, False, glued, names=False)._replace(protected=opened.protected)

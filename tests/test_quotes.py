@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from respin import Config, default_lexicon, fix_and_explain, fix_text
+from respin import default_lexicon, fix_and_explain, fix_text
 from respin.fixes import _analyse, _open_quotes
 
 # Written for this test: a spun report whose quotes the spinner rewrote too,
@@ -74,23 +71,6 @@ def test_edits_inside_opened_quotes_are_explained():
     assert all(e.score >= 2.0 and e.rule for e in inside)
 
 
-@pytest.mark.parametrize("bad", ["", "never", None, True])
-def test_bad_quotes_mode(bad):
-    with pytest.raises(ValueError, match="quotes must be one of"):
-        Config(quotes=bad)
-
-
-def test_cli_quotes_option():
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "respin", *args], input=SPUN_QUOTES,
-                              capture_output=True, text=True, encoding="utf-8")
-    auto, protect = run(), run("--quotes", "protect")
-    assert auto.returncode == protect.returncode == 0
-    assert auto.stdout == fix_text(SPUN_QUOTES)
-    assert protect.stdout == fix_text(SPUN_QUOTES, quotes="protect")
-    bad = run("--quotes", "sometimes")
-    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "--quotes" in bad.stderr
-
 _LEX = default_lexicon()
 _PIECES = sorted({e.spun for e in _LEX if "<num>" not in e.spun})[::7] + [
     "“", "”", '"', "‘", "’", "{", "}", "five,653", "p.c", "said", "the", ",", ".", "\n", "White Home"]
@@ -102,7 +82,7 @@ def test_opening_quotes_matches_only_where_needed(pieces, glued):
     equal a full analysis with quotes unprotected."""
     text = " ".join(pieces)
     locked = _analyse(text, _LEX, True, glued)
-    opened = _open_quotes(text, locked, _LEX, glued)
+    opened, _ = _open_quotes(text, locked, _LEX, glued)
     full = _analyse(text, _LEX, False, glued)
     assert opened.candidates == full.candidates
     assert opened.protected == full.protected

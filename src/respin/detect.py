@@ -36,8 +36,7 @@ import operator
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain, compress, repeat
-from operator import add, mul, sub, truediv
+from itertools import chain, compress
 from typing import NamedTuple
 
 from .candidates import Candidate, Segment, _name_protected, analyse

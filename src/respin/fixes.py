@@ -429,17 +429,13 @@ def _has_quote(text: str) -> bool:
 QUOTE_UNLOCK_LOG_RATIO = 4.0
 
 
-def _open_quotes(text: str, segment: Segment, lexicon, glued: bool) -> Segment:
+def _open_quotes(text: str, segment: Segment, lexicon, glued: bool, held: list | None = None):
     """``segment`` analysed again with quoted speech unprotected, matching only
     where that can change anything: at the quoted tokens and at the few
     tokens before each (a match spans at most ``reach`` tokens; a brace
-    artifact, seven). Equal to ``analyse(text, lexicon, quotes=False)``."""
-    return _open_quotes_held(text, segment, lexicon, glued, None)[0]
-
-
-def _open_quotes_held(text: str, segment: Segment, lexicon, glued: bool, held: list | None):
-    """:func:`_open_quotes`, and the matches held as parts of names in the
-    opened segment from ``held``, those of ``segment`` (None: not kept)."""
+    artifact, seven). Equal to ``analyse(text, lexicon, quotes=False)``.
+    Returned with the matches held as parts of names in the opened segment,
+    from ``held``, those of ``segment`` (None: not kept)."""
     tokens = segment.tokens
     mask = protected_mask(text, tokens, False)
     # the tokens quotes protected and protect no longer (was > now)
@@ -500,7 +496,7 @@ def _unlock_quotes(text: str, segment: Segment, level, lexicon, model, glued: bo
     document level (:func:`respin.detect._document_level`, ``level`` being
     the segment's). (With the matches ``held`` as parts of names, and those
     of the segment returned.)"""
-    opened, opened_held = _open_quotes_held(text, segment, lexicon, glued, held)
+    opened, opened_held = _open_quotes(text, segment, lexicon, glued, held)
     segment, level, protect = _unlock(segment, level, opened, lexicon, model,
                                       QUOTE_UNLOCK_LOG_RATIO, _PROVE_QUOTES)
     return segment, level, protect, held if protect else opened_held
