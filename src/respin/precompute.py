@@ -382,10 +382,11 @@ def _under(text: str, lexicon: Lexicon, screen: _Screen, get_table, limit: float
     # First as if every rule whose words occur matched; if that is not
     # enough, drop the rules whose spun form's text does not occur; then
     # leave out what they could only match inside names.
-    untouched: list[int] = []   # the untouched originals (lowercase exact tokens), when asked
-    exact: Counter = Counter()
+    exact: Counter | None = None  # the words as written, counted when first asked
+    untouched_all = 0             # the untouched originals among them (lowercase exact tokens)
 
     def bounded(found: list) -> bool:
+        nonlocal exact, untouched_all
         cheap = 0.0      # sum of sqrt(n) * max(0, log r): the bound without untouched words
         terms = []       # (sqrt(n), r) of rules with r > 1
         covered = 0      # most untouched originals all possible matches can cover
@@ -404,10 +405,10 @@ def _under(text: str, lexicon: Lexicon, screen: _Screen, get_table, limit: float
         # Untouched originals pull the best rate down: count the lowercase
         # ones (exact tokens), less any a match or a blanked span's edge could take
         # (each token once, whichever rules could match it).
-        if not untouched:
-            exact.update(text_words)
-            untouched.append(sum(exact[w] for w in exact.keys() & screen.originals) - 2 * len(spans))
-        left = untouched[0] - min(covered, sum(exact[w] for w in matchable & screen.originals))
+        if exact is None:
+            exact = Counter(text_words)
+            untouched_all = sum(exact[w] for w in exact.keys() & screen.originals) - 2 * len(spans)
+        left = untouched_all - min(covered, sum(exact[w] for w in matchable & screen.originals))
         return left > 0 and _max_gain(terms, left, limit) < limit
 
     if bounded(found):
