@@ -13,6 +13,14 @@ lacks is appended after the curated ones. Every other learned row becomes a row 
 forms get the next free one), source ``--source``; rows seen fewer than ``--min-count``
 times are left out. ``--write`` rewrites only the row lines it changes, so comments and
 order in the curated files stay as they are.
+
+``--add`` folds pairs learned *since* into the lexicon as it stands, instead of relearning
+from all pairs: the counts of ``LEARNED.tsv`` (``respin learn`` on the new pairs only) are
+added to the counts already on the curated and learned rows (per original; ``kept`` and
+``own`` too), and a learned row seen again is judged by the filters on its summed counts. A
+form the earlier pairs showed too rarely to keep left no row, so its earlier sightings are
+not counted (a relearn from all pairs would count them). Used when the earlier pairs' text is
+not at hand: page text stays in a scratch folder, which does not travel between machines.
 """
 from __future__ import annotations
 
@@ -45,9 +53,35 @@ def _key(e: Entry) -> tuple:
     return phrase_key(e.spun, keep_case=e.name), e.name
 
 
+def _tally(e: Entry | None) -> tuple[dict[str, int], dict[str, int], int]:
+    """(sightings, kept) by lowercase original, and ``own``, of a row's counts (empty if none)."""
+    if e is None:
+        return {}, {}, 0
+    seen = {o.lower(): n for o, n in zip(e.originals, e.counts or ())}
+    kept = {o.lower(): k for o, k in zip(e.originals, e.kept or ())}
+    return seen, kept, e.own or 0
+
+
+def combine(old: Entry, new: Entry) -> Entry:
+    """``old`` with ``new``'s counts added, per original (``new``'s unseen originals appended)."""
+    seen, kept, own = _tally(old)
+    for o, n in zip(new.originals, new.counts or ()):
+        seen[o.lower()] = seen.get(o.lower(), 0) + n
+    for o, k in zip(new.originals, new.kept or ()):
+        kept[o.lower()] = kept.get(o.lower(), 0) + k
+    have = {o.lower() for o in old.originals}
+    originals = old.originals + tuple(o for o in new.originals if o.lower() not in have)
+    return dataclasses.replace(
+        old, originals=originals, counts=tuple(seen.get(o.lower(), 0) for o in originals),
+        kept=tuple(kept.get(o.lower(), 0) for o in originals), own=own + (new.own or 0),
+        flags=old.flags | (new.flags - {"refine"}))
+
+
 def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Entry], *,
           min_count: int, min_new_original: int, source: str, min_two_way: int = 0,
-          min_longer: int | None = None) -> tuple[dict[str, Entry], list[Entry], dict[str, int]]:
+          min_longer: int | None = None, add: bool = False,
+          rejects: frozenset[tuple[str, str]] = frozenset(),
+          ) -> tuple[dict[str, Entry], list[Entry], dict[str, int]]:
     """(changed curated rows by id, learned rows for lexicons/learned.tsv, counts).
 
     ``min_two_way``: a learned row whose spun form some row restores *to*, or
@@ -55,8 +89,36 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
     added to a curated row that is itself a spun form, need at least this many
     sightings (a two-way pair both adds a rival reading and turns the other
     row's restorations into candidates); so does a learned row whose original
-    has more words than its spun form (``min_longer``, if given, instead)."""
+    has more words than its spun form (``min_longer``, if given, instead).
+
+    ``add``: ``learned`` holds new pairs' counts only; they are added to the
+    counts already on the curated rows and ``existing_learned`` rows (see the
+    module's ``--add``), and existing learned rows the new pairs do not show
+    stay as they are.
+
+    ``rejects``: (spun, original) phrase pairs, case-folded and joined,
+    that were considered and dropped (``lexicons/rejects.tsv``): such an
+    original is never learned for that spun form."""
     by_key = {_key(e): e for e in curated}
+    earlier = {_key(e): e for e in existing_learned} if add else {}
+    if add:
+        learned = [combine(earlier[_key(le)], le) if _key(le) in earlier else le for le in learned]
+        shown = {_key(le) for le in learned}
+        learned += [e for e in existing_learned if _key(e) not in shown]
+    n_rejected = 0
+    if rejects:
+        kept_rows = []
+        for le in learned:
+            s = "".join(phrase_key(le.spun, keep_case=False))
+            keep = [i for i, o in enumerate(le.originals)
+                    if (s, "".join(phrase_key(o, keep_case=False))) not in rejects]
+            n_rejected += len(le.originals) - len(keep)
+            if keep:
+                kept_rows.append(le if len(keep) == len(le.originals) else dataclasses.replace(
+                    le, originals=tuple(le.originals[i] for i in keep),
+                    counts=None if le.counts is None else tuple(le.counts[i] for i in keep),
+                    kept=None if le.kept is None else tuple(le.kept[i] for i in keep)))
+        learned = kept_rows
     # every row's spun forms and originals, curated or learned often enough
     spun_forms = {phrase_key(e.spun, keep_case=False) for e in curated}
     spun_forms |= {phrase_key(e.spun, keep_case=False) for e in learned
@@ -70,11 +132,19 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
     changed: dict[str, Entry] = {}
     rows: list[Entry] = []
     stats = {"counted": 0, "originals_added": 0, "new": 0, "below_min": 0, "mostly_own": 0,
-             "rare_originals": 0, "two_way_rare": 0, "folded": 0}
+             "rare_originals": 0, "two_way_rare": 0, "folded": 0, "rejected": n_rejected}
     for le in learned:
         seen = dict(zip((o.lower() for o in le.originals), le.counts or ()))
         kept = dict(zip((o.lower() for o in le.originals), le.kept or ()))
         cur = by_key.get(_key(le))
+        if cur is not None and add:
+            # the earlier pairs' counts on the row, plus the new pairs'
+            old_seen, old_kept, old_own = _tally(cur)
+            for o, n in old_seen.items():
+                seen[o] = seen.get(o, 0) + n
+            for o, k in old_kept.items():
+                kept[o] = kept.get(o, 0) + k
+            le = dataclasses.replace(le, own=(le.own or 0) + old_own)
         if cur is not None:
             row_originals = list(cur.originals)  # (not `originals`: the set above)
             have = {o.lower() for o in row_originals}
@@ -174,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-longer", type=int, default=None,
                     help="sightings a learned row whose original has more words than its spun form "
                          "needs (default: --min-two-way)")
+    ap.add_argument("--add", action="store_true",
+                    help="LEARNED.tsv holds new pairs only: add its counts to the lexicon's own "
+                         "(see above) instead of replacing them")
     ap.add_argument("--source", default="learned:2026-12")
     ap.add_argument("--curated", type=Path,
                     help="with --out: merge into the rows of this lexicon file instead of the curated "
@@ -188,9 +261,13 @@ def main(argv: list[str] | None = None) -> int:
     existing = load_lexicon(LEARNED).entries if LEARNED.exists() else ()
     learned = list(load_lexicon(args.learned).entries)
     comments = _pair_comments(args.learned)
+    if args.add and LEARNED.exists():
+        for spun, line in _pair_comments(LEARNED).items():
+            comments[spun] = _union_comment(line, comments.get(spun))
     changed, rows, stats = merge(curated, learned, list(existing), min_count=args.min_count,
                                  min_new_original=args.min_new_original, source=args.source,
-                                 min_two_way=args.min_two_way, min_longer=args.min_longer)
+                                 min_two_way=args.min_two_way, min_longer=args.min_longer,
+                                 add=args.add, rejects=read_rejects(LEXICONS / "rejects.tsv"))
     entries = [changed.get(e.id, e) for e in curated] + rows
     build_lexicon(entries)  # must load together
     body = []
@@ -215,8 +292,34 @@ def main(argv: list[str] | None = None) -> int:
           f"the author's own word more than once per two spins: {stats['mostly_own']}; "
           f"rival originals seen fewer than --min-count times dropped: {stats['rare_originals']}; "
           f"two-way or lengthening rows under --min-two-way: {stats['two_way_rare']}; "
-          f"originals folded into a row's longer original: {stats['folded']}")
+          f"originals folded into a row's longer original: {stats['folded']}; "
+          f"originals in rejects.tsv: {stats['rejected']}")
     return 0
+
+
+def read_rejects(path: Path) -> frozenset[tuple[str, str]]:
+    """(spun, original) pairs of the ``rejects.tsv`` rows (``spun<TAB>original[|...]<TAB>reason``)
+    whose reason starts ``learn:``, case-folded and joined as :func:`merge` compares them.
+
+    Only those: the older rows record curated decisions of the one-way design ("cycle: ...")
+    that real pairs overturned (the real family does write "however" for "but"), so they
+    do not bind the learner; a ``learn:`` row says why the learner's row is wrong."""
+    out = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        spun, originals, reason = (line.split("\t") + ["", ""])[:3]
+        if not reason.startswith("learn:"):
+            continue
+        for o in originals.split("|"):
+            out.add(("".join(phrase_key(spun, keep_case=False)), "".join(phrase_key(o, keep_case=False))))
+    return frozenset(out)
+
+
+def _union_comment(a: str, b: str | None) -> str:
+    """One ``# pairs:`` comment naming the pairs of both (sorted, each once)."""
+    ids = {p.strip() for line in (a, b or "") for p in line.removeprefix("# pairs:").split(",")}
+    return "# pairs: " + ", ".join(sorted(ids - {""}))
 
 
 def _pair_comments(path: Path) -> dict[str, str]:

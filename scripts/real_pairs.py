@@ -12,7 +12,10 @@ are ordered by the SHA-1 of their slug and taken for the held-out side until it 
 ``--heldout`` pairs (default 22). Deterministic, independent of the order pairs were mined.
 Once made, the split is kept: a pair already in ``benchmarks/real/manifest.tsv`` keeps its
 side, and a pair mined later goes to the side of its story if the story is known, else to
-``train`` (so the held-out pairs never change after the first measurement).
+``train`` (so the held-out pairs never change after the first measurement). A manifest pair
+whose files this scratch folder lacks (mined on another machine: scratch folders do not travel)
+keeps its manifest line and side; only the pairs present are laid out. ``--hold STORY`` puts a
+new story on the held-out side (held-out pages that could not be found again were replaced so).
 
     python scripts/real_pairs.py                # default scratch location
     python scripts/real_pairs.py --scratch /path/to/scratch --heldout 22
@@ -34,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scratch", default=str(ROOT.parent / "scratch"), help="scratch folder")
     ap.add_argument("--heldout", type=int, default=22, help="minimum held-out pairs")
+    ap.add_argument("--hold", action="append", default=[], metavar="STORY",
+                    help="put this story's pairs on the held-out side (repeatable): to replace "
+                         "held-out pairs whose pages could not be had again, with stories never "
+                         "used to learn or tune")
     args = ap.parse_args(argv)
     scratch = Path(args.scratch)
     pairs_dir = scratch / "pairs"
@@ -59,14 +66,22 @@ def main(argv: list[str] | None = None) -> int:
         stories.setdefault(r["story"], []).append(r)
     out = ROOT / "benchmarks" / "real" / "manifest.tsv"
     pinned: dict[str, str] = {}
+    cols = ["id", "split", "topic", "story", "spun_words", "orig_words", "spun_url", "orig_url"]
+    absent: list[dict] = []  # manifest rows whose page files this scratch folder lacks
     if out.exists():
         lines = [ln.split("\t") for ln in out.read_text(encoding="utf-8").splitlines()
                  if ln and not ln.startswith("#")]
         pinned = {c[0]: c[1] for c in lines[1:]}
+        # a pair mined on another machine keeps its line (its facts stay true) and its side
+        have = {r["id"] for r in rows}
+        absent = [dict(zip(lines[0], c)) for c in lines[1:] if c[0] not in have]
+        for r in absent:
+            stories.setdefault(r["story"], [])
     if pinned:
-        story_side = {r["story"]: pinned[r["id"]] for r in rows if r["id"] in pinned}
+        story_side = {r["story"]: pinned[r["id"]] for r in rows + absent if r["id"] in pinned}
         for r in rows:
-            r["split"] = pinned.get(r["id"]) or story_side.get(r["story"], "train")
+            r["split"] = pinned.get(r["id"]) or story_side.get(r["story"]) or \
+                ("heldout" if r["story"] in args.hold else "train")
     else:
         order = sorted(stories, key=lambda s: hashlib.sha1(s.encode()).hexdigest())
         held = 0
@@ -84,12 +99,11 @@ def main(argv: list[str] | None = None) -> int:
             if r["split"] == side:
                 for kind in ("spun", "orig"):
                     (d / f"{r['id']}.{kind}.txt").symlink_to(pairs_dir / f"{r['id']}.{kind}.txt")
-    cols = ["id", "split", "topic", "story", "spun_words", "orig_words", "spun_url", "orig_url"]
     with out.open("w", encoding="utf-8") as fh:
         fh.write("# Real spun/original pairs of the auto-blog spinner family (facts only: the page\n"
                  "# text is third-party and is not in this repository). Made by scripts/real_pairs.py.\n")
         fh.write("\t".join(cols) + "\n")
-        for r in sorted(rows, key=lambda r: (r["split"], r["id"])):
+        for r in sorted(rows + absent, key=lambda r: (r["split"], r["id"])):
             fh.write("\t".join(str(r.get(c, "")) for c in cols) + "\n")
     # gold of the held-out pairs for respin-bench's real-heldout suite (respin learn --ann;
     # the rows it learns from them are thrown away: held-out pairs never teach anything)
@@ -103,8 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     from build_lexicon import curated_lexicon
     learn([scratch / "real" / "heldout"], lexicon=curated_lexicon(), ann_dir=ann)
     n_held = sum(r["split"] == "heldout" for r in rows)
-    print(f"{len(rows)} pairs, {len(stories)} stories: train {len(rows) - n_held} pairs, "
-          f"heldout {n_held} pairs ({sum(1 for s in stories if stories[s][0]['split'] == 'heldout')} stories)")
+    print(f"{len(rows)} pairs here, {len({r['story'] for r in rows})} stories: train {len(rows) - n_held} "
+          f"pairs, heldout {n_held} pairs; {len(absent)} pairs of the manifest have no files here "
+          f"(kept in the manifest, not laid out)")
     return 0
 
 

@@ -172,6 +172,21 @@ def test_a_swap_inside_a_known_phrase_is_learned_as_the_phrase():
     assert ("many", "the") in _swaps(report)
 
 
+def test_a_swap_inside_a_known_spun_form_is_learned_as_that_form():
+    # the reference knows "a number of" (-> several) but not -> "a few": the minimal
+    # difference "number of" / "few" would make a row that turns "a number of" into
+    # "a few" wherever the original said "several"
+    known = {(("a", "number", "of"), ("several",))}
+    report = align_pair(Pair("p", "There are a number of reasons, the panel stated.",
+                             "There are a few reasons, the panel said."), known=known)
+    assert _swaps(report) == {("a number of", "a few"), ("stated", "said")}
+    # a piece that is itself a known spun form stays as it is
+    known |= {(("number", "of"), ("amount", "of"))}
+    report = align_pair(Pair("p", "There are a number of reasons.", "There are a few reasons."),
+                        known=known)
+    assert _swaps(report) == {("number of", "few")}
+
+
 def test_headline_capitals_are_not_names():
     orig = "Senate Leaders Say Budget Deal Is Close\n\nSenate leaders said a budget deal was close.\n"
     spun = "Senate Leaders Say Price range Deal Is Shut\n\nSenate leaders stated a price range deal was shut.\n"

@@ -76,3 +76,64 @@ def test_a_piece_the_spun_form_does_not_hold_is_a_reading_of_its_own():
                               source="learned:test", min_two_way=5)
     assert changed["c/8"].originals == ("home loan", "loan") and changed["c/8"].counts == (1, 30)
     assert stats["folded"] == 0
+
+
+def test_add_sums_new_counts_onto_curated_and_learned_rows():
+    # the lexicon as it stands: a curated row with counts, a learned row with counts
+    curated = list(parse_lexicon(["# respin-lexicon 1",
+                                  "c/1\tstated\tsaid\tcurated\tambiguous\tn=10;kept=3;own=1"]).entries)
+    existing = _learned("learned/0001\tinvoice\tbill\tlearned:old\tambiguous\tn=4;kept=1;own=0",
+                        "learned/0002\tcross\tpass\tlearned:old\tambiguous\tn=3;kept=0;own=0")
+    new = _learned("l/1\tstated\tsaid|told\tlearned\tambiguous\tn=5|2;kept=1|4;own=2",
+                   "l/2\tinvoice\tbill\tlearned\tambiguous\tn=2;kept=2;own=1",
+                   "l/3\tlaws\tlegislation\tlearned\tambiguous\tn=1;kept=0;own=0")
+    changed, rows, _ = merge(curated, new, existing, min_count=2, min_new_original=2,
+                             source="learned:new", min_two_way=5, add=True)
+    c = changed["c/1"]
+    assert (c.originals, c.counts, c.kept, c.own) == (("said", "told"), (15, 2), (4, 4), 3)
+    by_spun = {e.spun: e for e in rows}
+    # a learned row seen again: summed, keeps its id; one the new pairs do not show: unchanged
+    assert (by_spun["invoice"].id, by_spun["invoice"].counts, by_spun["invoice"].kept,
+            by_spun["invoice"].own) == ("learned/0001", (6,), (3,), 1)
+    assert (by_spun["cross"].id, by_spun["cross"].counts) == ("learned/0002", (3,))
+    # a new form still needs min_count sightings of its own
+    assert "laws" not in by_spun
+    # without add, the new counts replace the old (a relearn from all pairs)
+    changed, rows, _ = merge(curated, new, existing, min_count=2, min_new_original=2,
+                             source="learned:new", min_two_way=5)
+    assert changed["c/1"].counts == (5, 2) and [e.spun for e in rows] == ["invoice"]
+
+
+def test_add_judges_a_row_seen_again_on_its_summed_counts():
+    # 3 spins, 1 own use before; the new pairs show it as the author's word 4 times more:
+    # own 5 > half of 4 spins, so the row goes (a relearn from all pairs would drop it too)
+    existing = _learned("learned/0007\tpursuits\tactivities\tlearned:old\tambiguous\tn=3;kept=0;own=1")
+    new = _learned("l/1\tpursuits\tactivities\tlearned\tambiguous\tn=1;kept=0;own=4")
+    _, rows, stats = merge(list(parse_lexicon(CURATED).entries), new, existing, min_count=2,
+                           min_new_original=2, source="learned:new", min_two_way=5, add=True)
+    assert rows == [] and stats["mostly_own"] == 1
+
+
+def test_union_comment_names_each_pair_once():
+    from merge_learned import _union_comment
+    assert _union_comment("# pairs: ab01, ab02", "# pairs: ab02, oc01") == "# pairs: ab01, ab02, oc01"
+    assert _union_comment("# pairs: ab01", None) == "# pairs: ab01"
+
+
+def test_rejected_pairs_are_never_learned(tmp_path):
+    from merge_learned import read_rejects
+    path = tmp_path / "rejects.tsv"
+    path.write_text("# spun\toriginal\treason\nnumber of\tfew|many\tlearn: a piece of 'a number of'\nhowever\tbut\tcycle: an old curated decision\n",
+                    encoding="utf-8")
+    rejects = read_rejects(path)
+    assert rejects == {("number of", "few"), ("number of", "many")}
+    new = _learned("l/1\tNumber of\tmany|few|lots\tlearned\tambiguous,multiword\tn=6|3|2;kept=0|0|0;own=0")
+    _, rows, stats = merge(list(parse_lexicon(CURATED).entries), new, [], min_count=2,
+                           min_new_original=2, source="learned:new", min_two_way=5, rejects=rejects)
+    assert [(e.originals, e.counts) for e in rows] == [(("lots",), (2,))] and stats["rejected"] == 2
+    # with add, the earlier learned rows are checked too
+    existing = _learned("learned/0001\tnumber of\tmany\tlearned:old\tambiguous,multiword\tn=6;kept=0;own=0")
+    _, rows, _ = merge(list(parse_lexicon(CURATED).entries), [], existing, min_count=2,
+                       min_new_original=2, source="learned:new", min_two_way=5, add=True,
+                       rejects=rejects)
+    assert rows == []

@@ -603,6 +603,20 @@ def _hard_exit(signum: int) -> None:
     os._exit(status)
 
 
+def _signalled_exit(status: int, stdout, stderr) -> None:
+    """End the ``respin`` process now, once a signal has unwound the command
+    (outputs rolled back, workers killed, the line printed). Not through the
+    interpreter's exit: that joins each worker pool's manager thread, which a
+    pool killed mid-work can leave waiting (seen once under load: the process
+    printed its line, then hung until killed)."""
+    for stream in (stdout, stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(status)
+
+
 def main(argv: list[str] | None = None, *, stdin: BinaryIO | None = None,
          stdout: BinaryIO | None = None, stderr: TextIO | None = None) -> int:
     """Run the filter; returns the exit status. Streams default to the process's own."""
@@ -648,6 +662,8 @@ def main(argv: list[str] | None = None, *, stdin: BinaryIO | None = None,
         status, word = _SIGNALS[exc.signum]
         _reported.append(exc.signum)
         print(f"respin error: {word}", file=stderr)
+        if _startup.is_cli():
+            _signalled_exit(status, stdout, stderr)
         return status
     except OSError as exc:
         print(f"respin error: {exc.strerror or exc}", file=stderr)

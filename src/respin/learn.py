@@ -568,6 +568,7 @@ def align_pair(pair: Pair, lm=None, alignment: _Alignment | None = None,
     lm = lm or context_model()
     if known is None:
         known = _lexicon_pairs(default_lexicon())
+    known_spun = {s for s, _ in known}
     al = alignment or _Alignment(pair)
     S, O, ops = al.S, al.O, al.ops
     equal_s, equal_o, inside, in_window = al.equal_s, al.equal_o, al.inside, al.in_window
@@ -615,7 +616,7 @@ def align_pair(pair: Pair, lm=None, alignment: _Alignment | None = None,
             continue
         else:
             pieces = [(i1, i2, j1, j2)]
-        pieces = [_widen(S, O, piece, known, equal_s) for piece in pieces]
+        pieces = [_widen(S, O, piece, known, equal_s, known_spun) for piece in pieces]
         article = None
         for piece in pieces:
             if {S.key[piece[0]], O.key[piece[2]]} <= {"a", "an"} and piece[1] - piece[0] == 1 \
@@ -647,13 +648,27 @@ def align_pair(pair: Pair, lm=None, alignment: _Alignment | None = None,
 
 
 def _widen(S: _Side, O: _Side, piece: tuple[int, int, int, int], known,
-           equal_s: list[bool]) -> tuple[int, int, int, int]:
+           equal_s: list[bool], known_spun: frozenset | set = frozenset()) -> tuple[int, int, int, int]:
     """``piece`` widened over up to two unchanged words a side when that makes
     it a known pair: "many" / "the" between "one of" and a noun is the row
-    "one of many" -> "one of the", not a row "many" -> "the"."""
+    "one of many" -> "one of the", not a row "many" -> "the". Failing that, a
+    piece whose spun words are no known spun form is widened to one that is
+    (``known_spun``): "number of" / "few" inside "a number of" is the spinner's
+    phrase "a number of" -> "a few", not a row "number of" -> "few" (which
+    turned "a number of" into "a few" where the original said "several")."""
     i1, i2, j1, j2 = piece
     if (tuple(S.key[i1:i2]), tuple(O.key[j1:j2])) in known:
         return piece
+    found = _widened(S, O, piece, known, equal_s, lambda s, o: (s, o) in known)
+    if found is None and known_spun and tuple(S.key[i1:i2]) not in known_spun:
+        found = _widened(S, O, piece, known, equal_s, lambda s, o: s in known_spun)
+    return piece if found is None else found
+
+
+def _widened(S: _Side, O: _Side, piece: tuple[int, int, int, int], known, equal_s: list[bool],
+             accept) -> tuple[int, int, int, int] | None:
+    """The narrowest widening of ``piece`` over unchanged words that ``accept``s, or None."""
+    i1, i2, j1, j2 = piece
     for width in (1, 2, 3, 4):
         for left in range(width + 1):
             right = width - left
@@ -664,9 +679,9 @@ def _widen(S: _Side, O: _Side, piece: tuple[int, int, int, int], known,
             if S.key[a:i1] != O.key[c:j1] or S.key[i2:b] != O.key[j2:d] \
                     or not all(equal_s[a:i1]) or not all(equal_s[i2:b]):
                 continue
-            if (tuple(S.key[a:b]), tuple(O.key[c:d])) in known:
+            if accept(tuple(S.key[a:b]), tuple(O.key[c:d])):
                 return a, b, c, d
-    return piece
+    return None
 
 
 def _clitic_after(side: _Side, k: int) -> bool:
