@@ -101,10 +101,10 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
     original is never learned for that spun form."""
     by_key = {_key(e): e for e in curated}
     earlier = {_key(e): e for e in existing_learned} if add else {}
-    if add:
-        learned = [combine(earlier[_key(le)], le) if _key(le) in earlier else le for le in learned]
-        shown = {_key(le) for le in learned}
-        learned += [e for e in existing_learned if _key(e) not in shown]
+    if add:  # the rows as they stand, in their order (summed where seen again), then new forms
+        new_by_key = {_key(le): le for le in learned}
+        learned = [combine(e, new_by_key[_key(e)]) if _key(e) in new_by_key else e
+                   for e in existing_learned] + [le for le in learned if _key(le) not in earlier]
     n_rejected = 0
     if rejects:
         kept_rows = []

@@ -548,12 +548,19 @@ def _unlock(segment: Segment, level, opened: Segment, lexicon, model, bar: float
 #: nats: "Indo-Pacific Security Initiative" read as a spun "Safety"), 0.881
 #: at 3; dev, heldout and real-heldout equal from 2 to 4. With the final 442
 #: pairs: folds 0.788 / 0.779 at 2 and 3, seed 001 0.871 and 0.883. 3: the
-#: lowest bar that keeps a hand-spun page's names.
+#: lowest bar that keeps a hand-spun page's names. Fifth round (104 more
+#: training pairs, their counts added): seed 001's names opened at 3, 4 and 5
+#: nats ("Scowcroft Center" -> "Middle", "Indo-Pacific Security" -> "Safety",
+#: "Credit Image" -> "Credits": F0.5 0.856); two folds of the 104 pairs (by
+#: story, learn on one, score the other; F0.5) 0.784 / 0.800 at 3, 0.783 /
+#: 0.802 at 6 and 8, 0.783 / 0.801 never (recall -0.005 / -0.004); seed 001
+#: 0.872 from 6 on; dev and synthetic-real equal. 6: the folds equal, the
+#: hand-spun page's names kept.
 #: The comparison leans towards opening: capitalised words that are an
 #: original left untouched still count as names (not as evidence against
 #: spin) in the opened reading; the gate must already be open, and the bar
 #: was measured with that lean.
-NAME_UNLOCK_LOG_RATIO = 3.0
+NAME_UNLOCK_LOG_RATIO = 6.0
 
 
 def _open_names(text: str, segment: Segment, lexicon, glued: bool,
