@@ -53,10 +53,8 @@ def _key(e: Entry) -> tuple:
     return phrase_key(e.spun, keep_case=e.name), e.name
 
 
-def _tally(e: Entry | None) -> tuple[dict[str, int], dict[str, int], int]:
-    """(sightings, kept) by lowercase original, and ``own``, of a row's counts (empty if none)."""
-    if e is None:
-        return {}, {}, 0
+def _tally(e: Entry) -> tuple[dict[str, int], dict[str, int], int]:
+    """(sightings, kept) by lowercase original, and ``own``, of a row's counts."""
     seen = {o.lower(): n for o, n in zip(e.originals, e.counts or ())}
     kept = {o.lower(): k for o, k in zip(e.originals, e.kept or ())}
     return seen, kept, e.own or 0

@@ -137,3 +137,19 @@ def test_rejected_pairs_are_never_learned(tmp_path):
                        min_new_original=2, source="learned:new", min_two_way=5, add=True,
                        rejects=rejects)
     assert rows == []
+
+
+def test_add_with_nothing_new_keeps_the_shipped_rows():
+    # the recipe's bars on the shipped lexicon: no curated row changes, every learned row
+    # stays as it is, in its order (so `--add` with an empty file rewrites nothing)
+    from merge_learned import LEARNED, LEXICONS, read_rejects
+    from build_lexicon import section_files
+    from respin.lexicon import load_lexicon
+    curated = [e for p in section_files(curated_only=True) for e in load_lexicon(p).entries]
+    existing = list(load_lexicon(LEARNED).entries)
+    changed, rows, stats = merge(curated, [], existing, min_count=2, min_new_original=2,
+                                 source="learned:2026-12", min_two_way=3, min_longer=5, add=True,
+                                 rejects=read_rejects(LEXICONS / "rejects.tsv"))
+    assert changed == {} and stats["rejected"] == 0
+    assert [(e.id, e.spun, e.originals, e.counts, e.kept, e.own) for e in rows] == \
+        [(e.id, e.spun, e.originals, e.counts, e.kept, e.own) for e in existing]
