@@ -19,7 +19,9 @@ from all pairs: the counts of ``LEARNED.tsv`` (``respin learn`` on the new pairs
 added to the counts already on the curated and learned rows (per original; ``kept`` and
 ``own`` too), and a learned row seen again is judged by the filters on its summed counts. A
 form the earlier pairs showed too rarely to keep left no row, so its earlier sightings are
-not counted (a relearn from all pairs would count them). Used when the earlier pairs' text is
+not counted (a relearn from all pairs would count them), unless the raw ``respin learn``
+output of those pairs is given with ``--earlier FILE`` (kept, as facts, in
+``benchmarks/real/counts/`` from the fifth round on). Used when the earlier pairs' text is
 not at hand: page text stays in a scratch folder, which does not travel between machines.
 """
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +81,7 @@ def combine(old: Entry, new: Entry) -> Entry:
 def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Entry], *,
           min_count: int, min_new_original: int, source: str, min_two_way: int = 0,
           min_longer: int | None = None, add: bool = False,
-          rejects: frozenset[tuple[str, str]] = frozenset(),
+          rejects: frozenset[tuple[str, str]] = frozenset(), earlier: Sequence[Entry] = (),
           ) -> tuple[dict[str, Entry], list[Entry], dict[str, int]]:
     """(changed curated rows by id, learned rows for lexicons/learned.tsv, counts).
 
@@ -94,15 +97,26 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
     module's ``--add``), and existing learned rows the new pairs do not show
     stay as they are.
 
+    ``earlier``: with ``add``, the raw ``respin learn`` rows of batches already
+    folded in (``benchmarks/real/counts/``): a form that has no row (it was
+    too rare or too often the author's word then) is judged on those
+    sightings plus the new ones, as a relearn from all the pairs would.
+
     ``rejects``: (spun, original) phrase pairs, case-folded and joined,
     that were considered and dropped (``lexicons/rejects.tsv``): such an
     original is never learned for that spun form."""
     by_key = {_key(e): e for e in curated}
-    earlier = {_key(e): e for e in existing_learned} if add else {}
+    rows_now = {_key(e) for e in existing_learned} if add else set()
     if add:  # the rows as they stand, in their order (summed where seen again), then new forms
+        before: dict[tuple, Entry] = {}
+        for e in earlier:
+            k = _key(e)
+            before[k] = combine(before[k], e) if k in before else e
         new_by_key = {_key(le): le for le in learned}
         learned = [combine(e, new_by_key[_key(e)]) if _key(e) in new_by_key else e
-                   for e in existing_learned] + [le for le in learned if _key(le) not in earlier]
+                   for e in existing_learned] + \
+            [combine(before[_key(le)], le) if _key(le) in before and _key(le) not in by_key else le
+             for le in learned if _key(le) not in rows_now]
     n_rejected = 0
     if rejects:
         kept_rows = []
@@ -245,6 +259,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--add", action="store_true",
                     help="LEARNED.tsv holds new pairs only: add its counts to the lexicon's own "
                          "(see above) instead of replacing them")
+    ap.add_argument("--earlier", action="append", type=Path, default=[], metavar="FILE",
+                    help="with --add: the raw `respin learn` output of a batch already folded in "
+                         "(benchmarks/real/counts/*.tsv; repeatable): a form with no row is judged "
+                         "on its sightings there too")
     ap.add_argument("--source", default="learned:2026-12")
     ap.add_argument("--curated", type=Path,
                     help="with --out: merge into the rows of this lexicon file instead of the curated "
@@ -259,13 +277,18 @@ def main(argv: list[str] | None = None) -> int:
     existing = load_lexicon(LEARNED).entries if LEARNED.exists() else ()
     learned = list(load_lexicon(args.learned).entries)
     comments = _pair_comments(args.learned)
-    if args.add and LEARNED.exists():
-        for spun, line in _pair_comments(LEARNED).items():
-            comments[spun] = _union_comment(line, comments.get(spun))
+    if args.earlier and not args.add:
+        ap.error("--earlier goes with --add only")
+    if args.add:
+        for path in [p for p in [LEARNED] if p.exists()] + args.earlier:
+            for spun, line in _pair_comments(path).items():
+                comments[spun] = _union_comment(line, comments.get(spun))
+    earlier = [e for p in args.earlier for e in load_lexicon(p).entries]
     changed, rows, stats = merge(curated, learned, list(existing), min_count=args.min_count,
                                  min_new_original=args.min_new_original, source=args.source,
                                  min_two_way=args.min_two_way, min_longer=args.min_longer,
-                                 add=args.add, rejects=read_rejects(LEXICONS / "rejects.tsv"))
+                                 add=args.add, rejects=read_rejects(LEXICONS / "rejects.tsv"),
+                                 earlier=earlier)
     entries = [changed.get(e.id, e) for e in curated] + rows
     build_lexicon(entries)  # must load together
     body = []

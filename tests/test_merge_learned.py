@@ -153,3 +153,21 @@ def test_add_with_nothing_new_keeps_the_shipped_rows():
     assert changed == {} and stats["rejected"] == 0
     assert [(e.id, e.spun, e.originals, e.counts, e.kept, e.own) for e in rows] == \
         [(e.id, e.spun, e.originals, e.counts, e.kept, e.own) for e in existing]
+
+
+def test_add_counts_an_earlier_batch_for_a_form_without_a_row():
+    # "laws" was seen once in an earlier batch (no row: under min_count) and once now:
+    # with the earlier batch's raw counts it has the two sightings a relearn would see
+    earlier = _learned("learn/0001\tlaws\tlegislation\tlearned\tambiguous\tn=1;kept=0;own=0",
+                       "learn/0002\tinvoice\tbill\tlearned\tambiguous\tn=4;kept=1;own=0")
+    existing = _learned("learned/0001\tinvoice\tbill\tlearned:old\tambiguous\tn=4;kept=1;own=0")
+    new = _learned("l/1\tlaws\tlegislation\tlearned\tambiguous\tn=1;kept=0;own=0",
+                   "l/2\tinvoice\tbill\tlearned\tambiguous\tn=2;kept=0;own=0")
+    opts = dict(min_count=2, min_new_original=2, source="learned:new", min_two_way=5, add=True)
+    _, rows, _ = merge(list(parse_lexicon(CURATED).entries), new, existing, **opts)
+    assert [e.spun for e in rows] == ["invoice"]
+    _, rows, _ = merge(list(parse_lexicon(CURATED).entries), new, existing, earlier=earlier, **opts)
+    by_spun = {e.spun: e for e in rows}
+    assert by_spun["laws"].counts == (2,) and by_spun["laws"].id == "learned/0002"
+    # a form with a row already holds its earlier counts: they are not added twice
+    assert by_spun["invoice"].counts == (6,)
