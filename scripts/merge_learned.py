@@ -56,16 +56,10 @@ def _key(e: Entry) -> tuple:
     return phrase_key(e.spun, keep_case=e.name), e.name
 
 
-def _tally(e: Entry) -> tuple[dict[str, int], dict[str, int], int]:
-    """(sightings, kept) by lowercase original, and ``own``, of a row's counts."""
-    seen = {o.lower(): n for o, n in zip(e.originals, e.counts or ())}
-    kept = {o.lower(): k for o, k in zip(e.originals, e.kept or ())}
-    return seen, kept, e.own or 0
-
-
 def combine(old: Entry, new: Entry) -> Entry:
     """``old`` with ``new``'s counts added, per original (``new``'s unseen originals appended)."""
-    seen, kept, own = _tally(old)
+    seen = {o.lower(): n for o, n in zip(old.originals, old.counts or ())}
+    kept = {o.lower(): k for o, k in zip(old.originals, old.kept or ())}
     for o, n in zip(new.originals, new.counts or ()):
         seen[o.lower()] = seen.get(o.lower(), 0) + n
     for o, k in zip(new.originals, new.kept or ()):
@@ -74,8 +68,18 @@ def combine(old: Entry, new: Entry) -> Entry:
     originals = old.originals + tuple(o for o in new.originals if o.lower() not in have)
     return dataclasses.replace(
         old, originals=originals, counts=tuple(seen.get(o.lower(), 0) for o in originals),
-        kept=tuple(kept.get(o.lower(), 0) for o in originals), own=own + (new.own or 0),
+        kept=tuple(kept.get(o.lower(), 0) for o in originals), own=(old.own or 0) + (new.own or 0),
         flags=old.flags | (new.flags - {"refine"}))
+
+
+def _only(e: Entry, keep: list[int]) -> Entry:
+    """``e`` with only the originals at indexes ``keep`` (and their counts)."""
+    if len(keep) == len(e.originals):
+        return e
+    return dataclasses.replace(
+        e, originals=tuple(e.originals[i] for i in keep),
+        counts=None if e.counts is None else tuple(e.counts[i] for i in keep),
+        kept=None if e.kept is None else tuple(e.kept[i] for i in keep))
 
 
 def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Entry], *,
@@ -106,8 +110,8 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
     that were considered and dropped (``lexicons/rejects.tsv``): such an
     original is never learned for that spun form."""
     by_key = {_key(e): e for e in curated}
-    rows_now = {_key(e) for e in existing_learned} if add else set()
     if add:  # the rows as they stand, in their order (summed where seen again), then new forms
+        rows_now = {_key(e) for e in existing_learned}
         before: dict[tuple, Entry] = {}
         for e in earlier:
             k = _key(e)
@@ -126,10 +130,7 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
                     if (s, "".join(phrase_key(o, keep_case=False))) not in rejects]
             n_rejected += len(le.originals) - len(keep)
             if keep:
-                kept_rows.append(le if len(keep) == len(le.originals) else dataclasses.replace(
-                    le, originals=tuple(le.originals[i] for i in keep),
-                    counts=None if le.counts is None else tuple(le.counts[i] for i in keep),
-                    kept=None if le.kept is None else tuple(le.kept[i] for i in keep)))
+                kept_rows.append(_only(le, keep))
         learned = kept_rows
     # every row's spun forms and originals, curated or learned often enough
     spun_forms = {phrase_key(e.spun, keep_case=False) for e in curated}
@@ -146,17 +147,11 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
     stats = {"counted": 0, "originals_added": 0, "new": 0, "below_min": 0, "mostly_own": 0,
              "rare_originals": 0, "two_way_rare": 0, "folded": 0, "rejected": n_rejected}
     for le in learned:
+        cur = by_key.get(_key(le))
+        if cur is not None and add:  # the earlier pairs' counts on the row, plus the new pairs'
+            le = combine(cur, le)
         seen = dict(zip((o.lower() for o in le.originals), le.counts or ()))
         kept = dict(zip((o.lower() for o in le.originals), le.kept or ()))
-        cur = by_key.get(_key(le))
-        if cur is not None and add:
-            # the earlier pairs' counts on the row, plus the new pairs'
-            old_seen, old_kept, old_own = _tally(cur)
-            for o, n in old_seen.items():
-                seen[o] = seen.get(o, 0) + n
-            for o, k in old_kept.items():
-                kept[o] = kept.get(o, 0) + k
-            le = dataclasses.replace(le, own=(le.own or 0) + old_own)
         if cur is not None:
             row_originals = list(cur.originals)  # (not `originals`: the set above)
             have = {o.lower() for o in row_originals}
@@ -192,12 +187,8 @@ def merge(curated: list[Entry], learned: list[Entry], existing_learned: list[Ent
             if not keep:
                 stats["below_min"] += 1
                 continue
-            if len(keep) < len(le.originals):
-                stats["rare_originals"] += len(le.originals) - len(keep)
-                le = dataclasses.replace(
-                    le, originals=tuple(le.originals[i] for i in keep),
-                    counts=tuple(le.counts[i] for i in keep),
-                    kept=None if le.kept is None else tuple(le.kept[i] for i in keep))
+            stats["rare_originals"] += len(le.originals) - len(keep)
+            le = _only(le, keep)
         if sum(le.counts or ()) < min_count:
             stats["below_min"] += 1
             continue

@@ -75,8 +75,6 @@ def main(argv: list[str] | None = None) -> int:
         # a pair mined on another machine keeps its line (its facts stay true) and its side
         have = {r["id"] for r in rows}
         absent = [dict(zip(lines[0], c)) for c in lines[1:] if c[0] not in have]
-        for r in absent:
-            stories.setdefault(r["story"], [])
     if pinned:
         story_side = {r["story"]: pinned[r["id"]] for r in rows + absent if r["id"] in pinned}
         for r in rows:

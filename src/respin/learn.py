@@ -556,19 +556,22 @@ def _lexicon_pairs(lexicon: Lexicon) -> set[tuple[tuple[str, ...], tuple[str, ..
 
 
 def align_pair(pair: Pair, lm=None, alignment: _Alignment | None = None,
-               known: set | frozenset | None = None) -> PairReport:
+               known: set | frozenset | None = None,
+               known_spun: set | frozenset | None = None) -> PairReport:
     """Align one pair and extract its substitutions (see the module docstring).
 
     ``known``: pairs of lowercase token tuples ``(spun, original)`` that guide
     how a replaced stretch is split (see :func:`_segment`); default: the
-    shipped lexicon's rows.
+    shipped lexicon's rows. ``known_spun``: their spun forms (computed from
+    ``known`` if not given; :func:`learn` keeps it beside ``known``).
     """
     from .scoring import context_model
 
     lm = lm or context_model()
     if known is None:
         known = _lexicon_pairs(default_lexicon())
-    known_spun = {s for s, _ in known}
+    if known_spun is None:
+        known_spun = {s for s, _ in known}
     al = alignment or _Alignment(pair)
     S, O, ops = al.S, al.O, al.ops
     equal_s, equal_o, inside, in_window = al.equal_s, al.equal_o, al.inside, al.in_window
@@ -666,14 +669,13 @@ def _widen(S: _Side, O: _Side, piece: tuple[int, int, int, int], known,
     i1, i2, j1, j2 = piece
     if (tuple(S.key[i1:i2]), tuple(O.key[j1:j2])) in known:
         return piece
-    found = _widened(S, O, piece, known, equal_s, lambda s, o: (s, o) in known)
+    found = _widened(S, O, piece, equal_s, lambda s, o: (s, o) in known)
     if found is None and known_spun and tuple(S.key[i1:i2]) not in known_spun:
-        found = _widened(S, O, piece, known, equal_s, lambda s, o: s in known_spun)
+        found = _widened(S, O, piece, equal_s, lambda s, o: s in known_spun)
     return piece if found is None else found
 
 
-def _widened(S: _Side, O: _Side, piece: tuple[int, int, int, int], known, equal_s: list[bool],
-             accept) -> tuple[int, int, int, int] | None:
+def _widened(S: _Side, O: _Side, piece: tuple[int, int, int, int], equal_s: list[bool], accept) -> tuple[int, int, int, int] | None:
     """The narrowest widening of ``piece`` over unchanged words that ``accept``s, or None."""
     i1, i2, j1, j2 = piece
     for width in (1, 2, 3, 4):
@@ -902,12 +904,14 @@ def learn(pairs: Iterable[str | Path | Pair | tuple[str, str, str]], *, min_coun
     # first pass: swaps that stand alone; with the reference rows they guide
     # how longer replaced stretches are split in the second pass
     known = _lexicon_pairs(reference)
+    known_spun = {s for s, _ in known}
     for p, al in zip(pair_list, alignments):
-        for s in align_pair(p, lm, al, known).substitutions:
+        for s in align_pair(p, lm, al, known, known_spun).substitutions:
             spun_keys, orig_keys = tuple(_keys(s.spun)), tuple(_keys(s.original))
             if len(spun_keys) <= 2 and len(orig_keys) <= 2:
                 known.add((spun_keys, orig_keys))
-    reports = [align_pair(p, lm, al, known) for p, al in zip(pair_list, alignments)]
+                known_spun.add(spun_keys)
+    reports = [align_pair(p, lm, al, known, known_spun) for p, al in zip(pair_list, alignments)]
 
     # spun form -> original -> count, and the pairs each spun form came from
     seen: dict[tuple[str, bool], Counter] = defaultdict(Counter)
