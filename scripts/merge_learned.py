@@ -66,10 +66,13 @@ def combine(old: Entry, new: Entry) -> Entry:
         kept[o.lower()] = kept.get(o.lower(), 0) + k
     have = {o.lower() for o in old.originals}
     originals = old.originals + tuple(o for o in new.originals if o.lower() not in have)
+    flags = old.flags | (new.flags - {"refine"})
+    if "ambiguous" in flags:  # one batch judged the spun form natural: the safer kind wins
+        flags -= {"artifact"}
     return dataclasses.replace(
         old, originals=originals, counts=tuple(seen.get(o.lower(), 0) for o in originals),
         kept=tuple(kept.get(o.lower(), 0) for o in originals), own=(old.own or 0) + (new.own or 0),
-        flags=old.flags | (new.flags - {"refine"}))
+        flags=flags)
 
 
 def _only(e: Entry, keep: list[int]) -> Entry:

@@ -171,3 +171,16 @@ def test_add_counts_an_earlier_batch_for_a_form_without_a_row():
     assert by_spun["laws"].counts == (2,) and by_spun["laws"].id == "learned/0002"
     # a form with a row already holds its earlier counts: they are not added twice
     assert by_spun["invoice"].counts == (6,)
+
+
+def test_a_form_one_batch_calls_artifact_and_another_ambiguous_stays_ambiguous():
+    # the learner judges each batch alone; summed, a row must still carry exactly one kind
+    # (found with --min-count 1: "desirous" came out "ambiguous,artifact", which no loader takes)
+    earlier = _learned("learn/0001\tdesirous\twanting\tlearned\tartifact\tn=1;kept=0;own=0")
+    new = _learned("l/1\tdesirous\twanting\tlearned\tambiguous\tn=1;kept=1;own=0")
+    opts = dict(min_count=2, min_new_original=2, source="learned:new", min_two_way=5, add=True)
+    _, rows, _ = merge(list(parse_lexicon(CURATED).entries), new, [], earlier=earlier, **opts)
+    (row,) = rows
+    assert row.counts == (2,) and "ambiguous" in row.flags and "artifact" not in row.flags
+    parse_lexicon(["# respin-lexicon 1", "\t".join(
+        [row.id, row.spun, "|".join(row.originals), row.source, ",".join(sorted(row.flags))])])
