@@ -4,7 +4,8 @@
 The page text is third-party and never enters the repository: it lives in a scratch folder
 (default ``../scratch/pairs`` beside the repository: ``ID.spun.txt`` + ``ID.orig.txt`` and
 ``manifest-*.jsonl`` lines with id, spun_url, orig_url, topic, story). This script commits
-only facts: ``benchmarks/real/manifest.tsv`` (pair id, split, topic, story, URLs, word counts)
+only facts: ``benchmarks/real/manifest.tsv`` (pair id, split, topic, story, URLs, word counts,
+the SHA-1 (first 12 hex digits) of each excerpt file measured; empty for pairs mined before)
 and creates ``SCRATCH/real/train`` and ``SCRATCH/real/heldout`` with links to the pair files.
 
 Split: by story, never by pair, so two copies of one story fall on the same side. Stories
@@ -57,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             rec["spun_words"] = len(WORD.findall(spun.read_text(encoding="utf-8")))
             rec["orig_words"] = len(WORD.findall(orig.read_text(encoding="utf-8")))
+            # which excerpt was measured (a fingerprint, not the text): a later session that
+            # finds the page again can tell whether it has the same excerpt
+            rec["spun_sha1"] = hashlib.sha1(spun.read_bytes()).hexdigest()[:12]
+            rec["orig_sha1"] = hashlib.sha1(orig.read_bytes()).hexdigest()[:12]
             rows.append(rec)
     ids = [r["id"] for r in rows]
     if len(set(ids)) != len(ids):
@@ -66,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         stories.setdefault(r["story"], []).append(r)
     out = ROOT / "benchmarks" / "real" / "manifest.tsv"
     pinned: dict[str, str] = {}
-    cols = ["id", "split", "topic", "story", "spun_words", "orig_words", "spun_url", "orig_url"]
+    cols = ["id", "split", "topic", "story", "spun_words", "orig_words", "spun_url", "orig_url",
+            "spun_sha1", "orig_sha1"]
     absent: list[dict] = []  # manifest rows whose page files this scratch folder lacks
     if out.exists():
         lines = [ln.split("\t") for ln in out.read_text(encoding="utf-8").splitlines()
