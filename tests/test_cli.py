@@ -218,10 +218,10 @@ def test_utf16_and_utf32_with_a_bom_are_decoded_by_it(tmp_path, codec, bom):
 
 
 def test_utf8_bom_is_kept_but_not_glued_to_the_first_word():
-    res = run(stdin="\ufeffYr 2020 noticed a 3 p.c rise.\n".encode())
+    res = run(stdin="\ufeffYr 2020 noticed a 3 p.c gain.\n".encode())
     assert res.returncode == 0, res.stderr
-    assert res.stdout.decode() == "\ufeffYear 2020 saw a 3 percent rise.\n"
-    assert respin.fix_text("\ufeffYr 2020 noticed a 3 p.c rise.") == "\ufeffYear 2020 saw a 3 percent rise."
+    assert res.stdout.decode() == "\ufeffYear 2020 saw a 3 percent gain.\n"
+    assert respin.fix_text("\ufeffYr 2020 noticed a 3 p.c gain.") == "\ufeffYear 2020 saw a 3 percent gain."
 
 
 # ---- issue 10 item 13: binary input is refused, not edited ----------------------------

@@ -52,9 +52,9 @@ def test_auto_keeps_names_the_document_gives_no_reason_to_open(monkeypatch):
     assert auto == fix_and_explain(spun, names="protect")
     assert "Japanese Prime Minister" in auto.text
     only_edit = {(e.before, e.after) for e in edit.edits} - {(e.before, e.after) for e in auto.edits}
-    # wrong: "edit" would damage the names ("Indo-Pacific Security Initiative",
-    # "Scowcroft Center for Strategy and Security")
-    assert {("Security", "Safety"), ("Center", "Middle")} <= only_edit
+    # wrong: "edit" would damage the names ("Indo-Pacific Security Initiative"; with
+    # the fifth round's counts also "Scowcroft Center" -> "Middle", no longer chosen)
+    assert ("Security", "Safety") in only_edit
 
 
 def test_the_unlock_is_the_documents_evidence(monkeypatch):

@@ -117,7 +117,7 @@ def test_nul_bytes_are_kept_and_never_joined_into_phrases():
 
 
 def test_crlf_cr_and_mixed_line_endings_survive():
-    text = "A 3 p.c rise.\r\nB 3 p.c rise.\nC 3 p.c rise.\rD 3 p.c rise.\r\n\r\n\n"
+    text = "A 3 p.c gain.\r\nB 3 p.c gain.\nC 3 p.c gain.\rD 3 p.c gain.\r\n\r\n\n"
     status, out, _ = run(stdin=text.encode())
     assert status == 0
     assert out.decode() == text.replace("p.c", "percent")
