@@ -5,7 +5,8 @@ The page text is third-party and never enters the repository: it lives in a scra
 (default ``../scratch/pairs`` beside the repository: ``ID.spun.txt`` + ``ID.orig.txt`` and
 ``manifest-*.jsonl`` lines with id, spun_url, orig_url, topic, story). This script commits
 only facts: ``benchmarks/real/manifest.tsv`` (pair id, split, topic, story, URLs, word counts,
-the SHA-1 (first 12 hex digits) of each excerpt file measured; empty for pairs mined before)
+the SHA-1 (first 12 hex digits) of each excerpt file measured; empty for pairs mined before;
+a pair found again whose excerpt differs from the recorded one is named on stderr)
 and creates ``SCRATCH/real/train`` and ``SCRATCH/real/heldout`` with links to the pair files.
 
 Split: by story, never by pair, so two copies of one story fall on the same side. Stories
@@ -81,6 +82,15 @@ def main(argv: list[str] | None = None) -> int:
         # a pair mined on another machine keeps its line (its facts stay true) and its side
         have = {r["id"] for r in rows}
         absent = [dict(zip(lines[0], c)) for c in lines[1:] if c[0] not in have]
+        # excerpts found again that are not the text measured before (their SHA-1 differs
+        # from the one recorded): figures measured on them are not comparable with earlier ones
+        recorded = {c[0]: dict(zip(lines[0], c)) for c in lines[1:]}
+        changed = [r["id"] for r in rows if any(
+            recorded.get(r["id"], {}).get(k) not in (None, "", r[k]) for k in ("spun_sha1", "orig_sha1"))]
+        if changed:
+            print(f"note: {len(changed)} pairs have an excerpt other than the one recorded "
+                  f"(SHA-1 differs; the manifest now records these): {', '.join(sorted(changed))}",
+                  file=sys.stderr)
     if pinned:
         story_side = {r["story"]: pinned[r["id"]] for r in rows + absent if r["id"] in pinned}
         for r in rows:
