@@ -57,12 +57,12 @@ def main(argv: list[str] | None = None) -> int:
             if not (spun.exists() and orig.exists()):
                 print(f"{mf}:{n}: {pid}: pair files missing, skipped", file=sys.stderr)
                 continue
-            rec["spun_words"] = len(WORD.findall(spun.read_text(encoding="utf-8")))
-            rec["orig_words"] = len(WORD.findall(orig.read_text(encoding="utf-8")))
-            # which excerpt was measured (a fingerprint, not the text): a later session that
-            # finds the page again can tell whether it has the same excerpt
-            rec["spun_sha1"] = hashlib.sha1(spun.read_bytes()).hexdigest()[:12]
-            rec["orig_sha1"] = hashlib.sha1(orig.read_bytes()).hexdigest()[:12]
+            for kind, path in (("spun", spun), ("orig", orig)):
+                data = path.read_bytes()
+                rec[f"{kind}_words"] = len(WORD.findall(data.decode("utf-8")))
+                # which excerpt was measured (a fingerprint, not the text): a later session
+                # that finds the page again can tell whether it has the same excerpt
+                rec[f"{kind}_sha1"] = hashlib.sha1(data).hexdigest()[:12]
             rows.append(rec)
     ids = [r["id"] for r in rows]
     if len(set(ids)) != len(ids):
