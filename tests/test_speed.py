@@ -103,11 +103,15 @@ def test_clean_mixtures_mostly_take_the_fast_path():
     # family spins ("however", "company") can exceed it and take the full
     # pipeline (same output, slower). Measured 2026-12-02: 388 of these 400;
     # 368 with the 442-pair lexicon; 351 with the 546-pair lexicon (fifth round); 367 with
-    # the 681-pair lexicon and the counts' prior weight 2 (sixth round).
+    # the 681-pair lexicon and the counts' prior weight 2 (sixth round); 350 with the
+    # 761-pair lexicon (seventh round: more counted rows of common words at the cap,
+    # "people", "company", "costs", "could"), while real clean news screens as before (the
+    # 120 real originals and 30 clean articles: 149 take the fast path with either lexicon,
+    # the screen 0.53 s for 5 passes with both).
     import random
     rnd = random.Random(1)
     texts = [" ".join(rnd.choice(CLEAN) for _ in range(rnd.randint(1, 40))) + "\n" for _ in range(400)]
-    assert sum(nothing_to_do(t, LEX) for t in texts) >= 360
+    assert sum(nothing_to_do(t, LEX) for t in texts) >= 340
 
 
 @given(mixture, st.sampled_from([0.0, 1.0, 4.0]))
