@@ -3,6 +3,10 @@
 
     python scripts/fold_check.py ../scratch/real/new \
         --earlier benchmarks/real/counts/round5.tsv ... --earlier benchmarks/real/counts/round7.tsv
+    python scripts/fold_check.py DIR --earlier ... --min-count 3 --min-two-way 3   # other bars
+
+Options it does not know go to ``merge_learned.py`` as the bars (default: the shipped
+``--min-count 2 --min-two-way 3 --min-longer 5``).
 
 DIR holds the batch's pairs (``NAME.spun.txt`` + ``NAME.orig.txt``, the ids of
 ``benchmarks/real/manifest.tsv``, so run ``scripts/real_pairs.py`` first). The pairs are
