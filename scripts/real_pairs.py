@@ -5,8 +5,9 @@ The page text is third-party and never enters the repository: it lives in a scra
 (default ``../scratch/pairs`` beside the repository: ``ID.spun.txt`` + ``ID.orig.txt`` and
 ``manifest-*.jsonl`` lines with id, spun_url, orig_url, topic, story). This script commits
 only facts: ``benchmarks/real/manifest.tsv`` (pair id, split, topic, story, URLs, word counts,
-the SHA-1 (first 12 hex digits) of each excerpt file measured; empty for pairs mined before;
-a pair found again whose excerpt differs from the recorded one is named on stderr)
+the SHA-1 (first 12 hex digits) of each excerpt file measured, and of each held-out pair's
+gold; empty for pairs mined before; a pair found again whose excerpt differs from the recorded
+one, and a held-out gold that comes out other than recorded, are named on stderr)
 and creates ``SCRATCH/real/train`` and ``SCRATCH/real/heldout`` with links to the pair files.
 
 Split: by story, never by pair, so two copies of one story fall on the same side. Stories
@@ -73,8 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     out = ROOT / "benchmarks" / "real" / "manifest.tsv"
     pinned: dict[str, str] = {}
     cols = ["id", "split", "topic", "story", "spun_words", "orig_words", "spun_url", "orig_url",
-            "spun_sha1", "orig_sha1"]
+            "spun_sha1", "orig_sha1", "gold_sha1"]
     absent: list[dict] = []  # manifest rows whose page files this scratch folder lacks
+    recorded: dict[str, dict] = {}  # the manifest's rows as they were, by id
     if out.exists():
         lines = [ln.split("\t") for ln in out.read_text(encoding="utf-8").splitlines()
                  if ln and not ln.startswith("#")]
@@ -113,12 +115,6 @@ def main(argv: list[str] | None = None) -> int:
             if r["split"] == side:
                 for kind in ("spun", "orig"):
                     (d / f"{r['id']}.{kind}.txt").symlink_to(pairs_dir / f"{r['id']}.{kind}.txt")
-    with out.open("w", encoding="utf-8") as fh:
-        fh.write("# Real spun/original pairs of the auto-blog spinner family (facts only: the page\n"
-                 "# text is third-party and is not in this repository). Made by scripts/real_pairs.py.\n")
-        fh.write("\t".join(cols) + "\n")
-        for r in sorted(rows + absent, key=lambda r: (r["split"], r["id"])):
-            fh.write("\t".join(str(r.get(c, "")) for c in cols) + "\n")
     # gold of the held-out pairs for respin-bench's real-heldout suite (respin learn --ann;
     # the rows it learns from them are thrown away: held-out pairs never teach anything)
     sys.path.insert(0, str(ROOT / "src"))
@@ -130,6 +126,26 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT / "scripts"))
     from build_lexicon import curated_lexicon
     learn([scratch / "real" / "heldout"], lexicon=curated_lexicon(), ann_dir=ann)
+    # which gold was measured (a fingerprint, as for the excerpts): the gold is rebuilt by
+    # the current respin learn on every run, so a change to its extraction would change
+    # the held-out figures without a word
+    for r in rows:
+        if r["split"] == "heldout":
+            gold = ann / f"{r['id']}.ann.txt"
+            if gold.exists():
+                r["gold_sha1"] = hashlib.sha1(gold.read_bytes()).hexdigest()[:12]
+    regold = [r["id"] for r in rows if recorded.get(r["id"], {}).get("gold_sha1") not in
+              (None, "", r.get("gold_sha1", ""))]
+    if regold:
+        print(f"note: the held-out gold of {len(regold)} pairs differs from the one recorded "
+              f"(SHA-1; the manifest now records the new one): {', '.join(sorted(regold))}",
+              file=sys.stderr)
+    with out.open("w", encoding="utf-8") as fh:
+        fh.write("# Real spun/original pairs of the auto-blog spinner family (facts only: the page\n"
+                 "# text is third-party and is not in this repository). Made by scripts/real_pairs.py.\n")
+        fh.write("\t".join(cols) + "\n")
+        for r in sorted(rows + absent, key=lambda r: (r["split"], r["id"])):
+            fh.write("\t".join(str(r.get(c, "")) for c in cols) + "\n")
     n_held = sum(r["split"] == "heldout" for r in rows)
     print(f"{len(rows)} pairs here, {len({r['story'] for r in rows})} stories: train {len(rows) - n_held} "
           f"pairs, heldout {n_held} pairs; {len(absent)} pairs of the manifest have no files here "
