@@ -87,12 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         # excerpts found again that are not the text measured before (their SHA-1 differs
         # from the one recorded): figures measured on them are not comparable with earlier ones
         recorded = {c[0]: dict(zip(lines[0], c)) for c in lines[1:]}
-        changed = [r["id"] for r in rows if any(
-            recorded.get(r["id"], {}).get(k) not in (None, "", r[k]) for k in ("spun_sha1", "orig_sha1"))]
-        if changed:
-            print(f"note: {len(changed)} pairs have an excerpt other than the one recorded "
-                  f"(SHA-1 differs; the manifest now records these): {', '.join(sorted(changed))}",
-                  file=sys.stderr)
+        _note_changed(rows, recorded, ("spun_sha1", "orig_sha1"), "an excerpt")
     if pinned:
         story_side = {r["story"]: pinned[r["id"]] for r in rows + absent if r["id"] in pinned}
         for r in rows:
@@ -134,12 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             gold = ann / f"{r['id']}.ann.txt"
             if gold.exists():
                 r["gold_sha1"] = hashlib.sha1(gold.read_bytes()).hexdigest()[:12]
-    regold = [r["id"] for r in rows if recorded.get(r["id"], {}).get("gold_sha1") not in
-              (None, "", r.get("gold_sha1", ""))]
-    if regold:
-        print(f"note: the held-out gold of {len(regold)} pairs differs from the one recorded "
-              f"(SHA-1; the manifest now records the new one): {', '.join(sorted(regold))}",
-              file=sys.stderr)
+    _note_changed(rows, recorded, ("gold_sha1",), "a held-out gold")
     with out.open("w", encoding="utf-8") as fh:
         fh.write("# Real spun/original pairs of the auto-blog spinner family (facts only: the page\n"
                  "# text is third-party and is not in this repository). Made by scripts/real_pairs.py.\n")
@@ -151,6 +141,18 @@ def main(argv: list[str] | None = None) -> int:
           f"pairs, heldout {n_held} pairs; {len(absent)} pairs of the manifest have no files here "
           f"(kept in the manifest, not laid out)")
     return 0
+
+
+def _note_changed(rows: list[dict], recorded: dict[str, dict], keys: tuple[str, ...],
+                  what: str) -> None:
+    """Name on stderr the pairs whose fingerprints ``keys`` differ from the ones the
+    manifest recorded (figures measured on them are not comparable with earlier ones)."""
+    changed = [r["id"] for r in rows if any(
+        recorded.get(r["id"], {}).get(k) not in (None, "", r.get(k, "")) for k in keys)]
+    if changed:
+        print(f"note: {len(changed)} pairs have {what} other than the one recorded (SHA-1 "
+              f"differs; the manifest now records the new one): {', '.join(sorted(changed))}",
+              file=sys.stderr)
 
 
 if __name__ == "__main__":

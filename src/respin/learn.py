@@ -675,7 +675,8 @@ def _widen(S: _Side, O: _Side, piece: tuple[int, int, int, int], known,
     return piece if found is None else found
 
 
-def _widened(S: _Side, O: _Side, piece: tuple[int, int, int, int], equal_s: list[bool], accept) -> tuple[int, int, int, int] | None:
+def _widened(S: _Side, O: _Side, piece: tuple[int, int, int, int], equal_s: list[bool],
+             accept) -> tuple[int, int, int, int] | None:
     """The narrowest widening of ``piece`` over unchanged words that ``accept``s, or None."""
     i1, i2, j1, j2 = piece
     for width in (1, 2, 3, 4):
